@@ -1,0 +1,26 @@
+"""feedsvc: a self-hosted news feed server and newsletter digest generator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the web application; ``config`` overrides ``FEEDSVC_*`` settings by name."""
+    from . import cli, settings, web
+    from .store import db
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
+    overrides = dict(config or {})
+    flask_keys = {k: overrides.pop(k) for k in list(overrides) if k not in settings.BY_NAME}
+    values = settings.load(overrides=overrides)
+    app.config.update(SECRET_KEY=values["SECRET_KEY"], FEEDSVC=values, **flask_keys)
+    db.init_app(app)
+    cli.init_app(app)
+    web.init_app(app)
+    return app

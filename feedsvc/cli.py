@@ -1,0 +1,105 @@
+"""Flask CLI commands: ingest, parse, reclassify, db upgrade."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime, timezone
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+
+from . import corpus, jobs
+from .context import corpus_dir, load_sources, load_taxonomy
+from .errors import FeedsvcError
+from .ingest import meta
+from .store import db
+
+
+def _errors_to_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a FeedsvcError as one line on stderr and exit with status 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except FeedsvcError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_errors_to_exit
+def ingest_command(paths: tuple[Path, ...]) -> None:
+    """Ingest page texts (*.txt) and JSON Lines (*.jsonl) from PATHS (default: the corpus folder)."""
+    cfg = current_app.config["FEEDSVC"]
+    engine = db.get_engine()
+    db.upgrade(engine)
+    targets = list(paths) or [corpus_dir()]
+    with click.progressbar(length=0, label="ingesting", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        summary = corpus.ingest(engine, targets, sources=load_sources(), taxonomy=load_taxonomy(),
+                                max_bytes=cfg["MAX_FILE_BYTES"], authority=cfg["TAG_AUTHORITY"],
+                                progress=progress)
+    for line in summary.lines():
+        click.echo(line)
+    if summary.failures:
+        sys.exit(1)
+
+
+@click.command("parse")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the extraction as JSON.")
+@click.option("--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
+              help="Capture time for relative dates (default: the file's modification time).")
+@_errors_to_exit
+def parse_command(file: Path, as_json: bool, now: datetime | None) -> None:
+    """Show what would be extracted from one page, without storing anything."""
+    cfg = current_app.config["FEEDSVC"]
+    data = file.read_bytes()
+    captured = now or datetime.fromtimestamp(file.stat().st_mtime, timezone.utc)
+    if captured.tzinfo is None:
+        captured = captured.replace(tzinfo=timezone.utc)
+    page = jobs.parse_file(file, data, sources=load_sources(), taxonomy=load_taxonomy(),
+                           max_bytes=cfg["MAX_FILE_BYTES"], captured=captured, page_meta=meta.read(file))
+    if as_json:
+        click.echo(json.dumps(page, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"title: {page['title']}\npublished: {page['published']} ({page['published_precision']})")
+    click.echo(f"topics: {', '.join(page['topics'])}\nnews line: {len(page['newsline'])} headlines")
+    for warning in page["warnings"]:
+        click.echo(f"warning: {warning}")
+
+
+@click.command("reclassify")
+@_errors_to_exit
+def reclassify_command() -> None:
+    """Re-tag every stored item with the current topics file."""
+    engine = db.get_engine()
+    db.upgrade(engine)
+    changed = jobs.reclassify(engine, load_taxonomy())
+    click.echo(f"reclassified: {changed} items changed topics")
+
+
+@click.command("upgrade-db")
+@_errors_to_exit
+def upgrade_db_command() -> None:
+    """Create the store, or upgrade it to the newest schema keeping its data."""
+    engine = db.get_engine()
+    db.upgrade(engine)
+    click.echo(f"schema at revision {db.current_revision(engine)}")
+
+
+def init_app(app: Flask) -> None:
+    for command in (ingest_command, parse_command, reclassify_command, upgrade_db_command):
+        app.cli.add_command(command)

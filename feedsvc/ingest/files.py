@@ -1,0 +1,65 @@
+"""One corpus file's bytes to classified records: the pure part of ingesting a file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from ..errors import IngestError
+from . import decode, jsonl, meta, pages
+from .records import Article, Headline, PageMeta
+from .sources import Sources
+from .topics import Taxonomy
+
+SUFFIXES = (".txt", ".jsonl")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What one file yields: records to store, and the lines that failed."""
+
+    articles: tuple[Article, ...]
+    headlines: tuple[Headline, ...]
+    errors: tuple[IngestError, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def classify_article(a: Article, taxonomy: Taxonomy) -> Article:
+    text = " \n ".join(filter(None, (a.title, a.lede)))
+    return replace(a, topics=taxonomy.classify(text, category=a.category, given=a.given_topics))
+
+
+def classify_headline(h: Headline, taxonomy: Taxonomy) -> Headline:
+    text = " \n ".join(filter(None, (h.title, h.summary)))
+    return replace(h, topics=taxonomy.classify(text, given=h.given_topics))
+
+
+def extract(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, max_bytes: int,
+            captured: datetime | None = None, page_meta: PageMeta | None = None) -> Extracted:
+    """Decode, parse and classify one file; IngestError when the file as a whole cannot be used."""
+    text = decode.decode(data, max_bytes=max_bytes)
+    if path.suffix == ".jsonl":
+        articles: list[Article] = []
+        headlines: list[Headline] = []
+        errors: list[IngestError] = []
+        for _, record in jsonl.read(text, sources):
+            if isinstance(record, IngestError):
+                errors.append(record.at(str(path)))
+            elif isinstance(record, Article):
+                articles.append(classify_article(record, taxonomy))
+            else:
+                headlines.append(classify_headline(record, taxonomy))
+        if not articles and not headlines and not errors:
+            raise IngestError("no records in the file")
+        return Extracted(tuple(articles), tuple(headlines), tuple(errors))
+    page_meta = page_meta if page_meta is not None else meta.read(path)
+    parsed = pages.parse_page(text, sources=sources, meta=page_meta, captured=captured)
+    article = parsed.article
+    if article is not None and page_meta is not None and page_meta.topics:
+        article = replace(article, given_topics=page_meta.topics)
+    return Extracted(
+        (classify_article(article, taxonomy),) if article else (),
+        tuple(classify_headline(h, taxonomy) for h in parsed.newsline),
+        warnings=parsed.warnings,
+    )

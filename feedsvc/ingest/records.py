@@ -1,0 +1,107 @@
+"""Plain records that the ingest stages pass along: what a page says, before it is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Precision = Literal["minute", "day"]
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A publication time as understood from a page: aware, with how much of it was printed."""
+
+    value: datetime
+    precision: Precision
+    inferred: bool = False
+
+
+@dataclass(frozen=True)
+class Dateline:
+    place: str
+    agency: str | None
+
+
+@dataclass(frozen=True)
+class Caption:
+    text: str
+    credit: str | None
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One entry of a news line, or a headline-only JSON Lines record."""
+
+    title: str
+    published: Stamp | None
+    source: str | None = None
+    url: str | None = None
+    summary: str | None = None
+    given_topics: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    published: Stamp | None
+    source: str | None
+    url: str | None = None
+    dateline: Dateline | None = None
+    category: str | None = None
+    byline: str | None = None
+    lede: str | None = None
+    body: tuple[str, ...] = ()
+    captions: tuple[Caption, ...] = ()
+    given_topics: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """Facts about a page that its text does not state, from a ``<name>.meta.toml`` beside it."""
+
+    source: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+    published_has_time: bool = False
+    captured: datetime | None = None
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    """Everything extracted from one page text."""
+
+    article: Article | None
+    newsline: tuple[Headline, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape printed by ``flask parse --json``."""
+        a = self.article
+        stamp = a.published if a else None
+        return {
+            "title": a.title if a else None,
+            "published": stamp.value.isoformat() if stamp else None,
+            "published_precision": stamp.precision if stamp else None,
+            "published_inferred": bool(stamp and stamp.inferred),
+            "dateline": ({"place": a.dateline.place, "agency": a.dateline.agency}
+                         if a and a.dateline else None),
+            "source": a.source if a else (self.newsline[0].source if self.newsline else None),
+            "category": a.category if a else None,
+            "byline": a.byline if a else None,
+            "lede": a.lede if a else None,
+            "body": list(a.body) if a else [],
+            "captions": [{"text": c.text, "credit": c.credit} for c in a.captions] if a else [],
+            "topics": list(a.topics) if a else [],
+            "newsline": [
+                {"title": h.title,
+                 "published": h.published.value.isoformat() if h.published else None,
+                 "topics": list(h.topics)}
+                for h in self.newsline
+            ],
+            "warnings": list(self.warnings),
+        }

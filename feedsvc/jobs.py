@@ -1,0 +1,69 @@
+"""Jobs that the CLI, the scheduler and the tests all call the same way."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert, select
+
+from .errors import IngestError
+from .ingest import decode, pages
+from .ingest.files import classify_article, classify_headline
+from .ingest.records import PageMeta
+from .ingest.sources import Sources
+from .ingest.topics import Taxonomy
+from .store.schema import item_topics, items
+
+BATCH = 2000
+
+
+def parse_file(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, max_bytes: int,
+               captured: datetime, page_meta: PageMeta | None) -> dict[str, Any]:
+    """What ingest would extract from one page text, as the JSON shape of ``flask parse --json``."""
+    if path.suffix != ".txt":
+        raise IngestError("parse reads page texts (*.txt); JSON Lines are already structured", path=str(path))
+    try:
+        text = decode.decode(data, max_bytes=max_bytes)
+        parsed = pages.parse_page(text, sources=sources, meta=page_meta, captured=captured)
+    except IngestError as exc:
+        raise exc.at(str(path)) from None
+    article = parsed.article
+    if article is not None:
+        if page_meta is not None and page_meta.topics:
+            article = replace(article, given_topics=page_meta.topics)
+        article = classify_article(article, taxonomy)
+    parsed = replace(parsed, article=article, newsline=tuple(classify_headline(h, taxonomy) for h in parsed.newsline))
+    return parsed.to_json()
+
+
+def reclassify(engine: Engine, taxonomy: Taxonomy) -> int:
+    """Re-tag every stored item with ``taxonomy``; returns how many items' topics changed."""
+    changed = 0
+    last_id = 0
+    while True:
+        with engine.begin() as conn:
+            rows = conn.execute(
+                select(items.c.id, items.c.title, items.c.lede, items.c.category, items.c.given_topics,
+                       items.c.published).where(items.c.id > last_id).order_by(items.c.id).limit(BATCH)).all()
+            if not rows:
+                return changed
+            last_id = rows[-1].id
+            current: dict[int, set[str]] = defaultdict(set)
+            for r in conn.execute(select(item_topics.c.item_id, item_topics.c.topic)
+                                  .where(item_topics.c.item_id.in_([row.id for row in rows]))):
+                current[r.item_id].add(r.topic)
+            for row in rows:
+                text = " \n ".join(filter(None, (row.title, row.lede)))
+                wanted = taxonomy.classify(text, category=row.category, given=json.loads(row.given_topics or "[]"))
+                if set(wanted) == current[row.id]:
+                    continue
+                changed += 1
+                conn.execute(delete(item_topics).where(item_topics.c.item_id == row.id))
+                if wanted:
+                    conn.execute(insert(item_topics), [{"item_id": row.id, "topic": t, "published": row.published}
+                                                       for t in wanted])

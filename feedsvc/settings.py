@@ -1,0 +1,134 @@
+"""All settings of feedsvc in one table, read from ``FEEDSVC_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+PREFIX = "FEEDSVC_"
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("must be a positive whole number")
+    return value
+
+
+def _zone(raw: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {raw!r} (use an IANA name such as Europe/Moscow)") from None
+    return raw
+
+
+def _url(raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return raw.rstrip("/")
+
+
+def _database_url(raw: str) -> str:
+    if raw and not raw.startswith(("sqlite", "postgresql")):
+        raise ValueError("must be a sqlite:/// or postgresql:// URL")
+    return raw
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("must be true or false")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table."""
+
+    name: str
+    default: str
+    parse: Callable[[str], Any]
+    help: str
+
+    @property
+    def env(self) -> str:
+        return PREFIX + self.name
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATABASE_URL", "", _database_url,
+            "SQLAlchemy URL of the store. Empty: a SQLite file `feedsvc.sqlite3` in the instance folder."),
+    Setting("CORPUS_DIR", "seeds", _text,
+            "Folder of page texts (`*.txt`) and JSON Lines (`*.jsonl`) that `ingest` reads by default."),
+    Setting("MAX_FILE_BYTES", "5000000", _positive_int,
+            "Files larger than this many bytes are refused as failed pages."),
+    Setting("DEFAULT_TIMEZONE", "UTC", _zone,
+            "Zone for printed times of sources that the sources file gives no zone."),
+    Setting("SOURCES_FILE", "", _text,
+            "TOML file of news sources (names, time zones, markers). Empty: the built-in one."),
+    Setting("TOPICS_FILE", "", _text,
+            "TOML file of topics and their rules. Empty: the built-in one."),
+    Setting("TAG_AUTHORITY", "feedsvc.invalid", _text,
+            "Domain used in the `tag:` ids minted for new items; existing ids never change."),
+    Setting("BASE_URL", "http://127.0.0.1:5000", _url,
+            "Public address of the site, used for every absolute URL in feeds and emails."),
+    Setting("SECRET_KEY", "dev-only-change-me", _text,
+            "Key for signed links and CSRF tokens. Set a long random value in production."),
+    Setting("INGEST_ON_START", "false", _bool,
+            "Ingest the corpus folder when the development server starts."),
+)
+
+BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Read and validate every setting; raise one ConfigError listing every bad value."""
+    environ = os.environ if environ is None else environ
+    overrides = overrides or {}
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            raw = overrides[setting.name]
+            if not isinstance(raw, str):
+                values[setting.name] = raw
+                continue
+        else:
+            raw = environ.get(setting.env, setting.default)
+        try:
+            values[setting.name] = setting.parse(raw.strip())
+        except ValueError as exc:
+            problems.append(f"{setting.env}={raw!r}: {exc}")
+    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX):] not in BY_NAME)
+    problems.extend(f"{k}: unknown setting (known: see README, Configuration)" for k in unknown)
+    if problems:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
+    return values
+
+
+def readme_table() -> str:
+    """The Markdown table of settings that README's configuration section holds."""
+    rows = ["| Variable | Default | Meaning |", "| --- | --- | --- |"]
+    for s in SETTINGS:
+        default = f"`{s.default}`" if s.default else "(empty)"
+        rows.append(f"| `{s.env}` | {default} | {s.help} |")
+    return "\n".join(rows)
+
+
+def resolve_path(value: str, root: Path) -> Path:
+    """A path setting made absolute against ``root`` when relative."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else root / path

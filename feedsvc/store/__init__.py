@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy tables, migrations, writes from ingest and reads for the web."""

@@ -1,0 +1,85 @@
+"""Engines, schema upgrades, and the Flask wiring of the store."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
+from sqlalchemy import Engine, create_engine, event
+
+from ..errors import ConfigError
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).resolve().parent.parent / "migrations"))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision``, keeping every row already stored."""
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def database_url(app: Flask) -> str:
+    url: str = app.config["FEEDSVC"]["DATABASE_URL"]
+    if url:
+        return url
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    return "sqlite:///" + str(Path(app.instance_path) / "feedsvc.sqlite3")
+
+
+def get_engine() -> Engine:
+    engine: Engine = current_app.extensions["feedsvc.engine"]
+    return engine
+
+
+def init_app(app: Flask) -> None:
+    """Attach an engine (created lazily on first use) and make sure the schema is current."""
+    url = database_url(app)
+    try:
+        engine = make_engine(url)
+    except Exception as exc:  # SQLAlchemy raises several types for a malformed URL
+        raise ConfigError(f"FEEDSVC_DATABASE_URL: {exc}") from None
+    app.extensions["feedsvc.engine"] = engine
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

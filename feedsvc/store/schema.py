@@ -1,0 +1,87 @@
+"""Tables of the store. Migrations in ``feedsvc/migrations`` create and evolve exactly these."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table,
+                        Text, TypeDecorator)
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored as UTC; SQLite hands back naive values, which are UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+metadata = MetaData()
+
+files = Table(
+    "files", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", Text, nullable=False, unique=True),
+    Column("size", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("status", String(10), nullable=False),
+    Column("ingested_at", UTCDateTime(), nullable=False),
+)
+
+items = Table(
+    "items", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uid", String(255), nullable=False, unique=True),
+    Column("kind", String(10), nullable=False),
+    Column("source", String(64)),
+    Column("title", Text, nullable=False),
+    Column("dedupe_key", String(64), nullable=False, unique=True),
+    Column("url", Text),
+    Column("published", UTCDateTime()),
+    Column("published_precision", String(6)),
+    Column("published_inferred", Boolean, nullable=False, default=False),
+    Column("dateline_place", Text),
+    Column("dateline_agency", Text),
+    Column("category", Text),
+    Column("byline", Text),
+    Column("lede", Text),
+    Column("body", Text),
+    Column("captions", Text),
+    Column("given_topics", Text),
+    Column("content_hash", String(64), nullable=False),
+    Column("file_id", Integer, ForeignKey("files.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_items_published", "published"),
+    Index("ix_items_file_id", "file_id"),
+    Index("ix_items_url", "url"),
+)
+
+item_topics = Table(
+    "item_topics", metadata,
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic", String(64), primary_key=True),
+    Column("published", UTCDateTime()),
+    Index("ix_item_topics_topic_published", "topic", "published", "item_id"),
+)
+
+failures = Table(
+    "failures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", Text, nullable=False, index=True),
+    Column("line", Integer),
+    Column("reason", Text, nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+)

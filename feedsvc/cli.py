@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from . import corpus, jobs
 from .context import corpus_dir, load_sources, load_taxonomy
@@ -35,6 +36,7 @@ def _errors_to_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.command("ingest")
+@with_appcontext
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_errors_to_exit
 def ingest_command(paths: tuple[Path, ...]) -> None:
@@ -58,6 +60,7 @@ def ingest_command(paths: tuple[Path, ...]) -> None:
 
 
 @click.command("parse")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the extraction as JSON.")
 @click.option("--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
@@ -82,6 +85,7 @@ def parse_command(file: Path, as_json: bool, now: datetime | None) -> None:
 
 
 @click.command("reclassify")
+@with_appcontext
 @_errors_to_exit
 def reclassify_command() -> None:
     """Re-tag every stored item with the current topics file."""
@@ -92,6 +96,7 @@ def reclassify_command() -> None:
 
 
 @click.command("upgrade-db")
+@with_appcontext
 @_errors_to_exit
 def upgrade_db_command() -> None:
     """Create the store, or upgrade it to the newest schema keeping its data."""

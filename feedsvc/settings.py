@@ -132,3 +132,7 @@ def resolve_path(value: str, root: Path) -> Path:
     """A path setting made absolute against ``root`` when relative."""
     path = Path(value).expanduser()
     return path if path.is_absolute() else root / path
+
+
+if __name__ == "__main__":
+    print(readme_table())

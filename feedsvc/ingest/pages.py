@@ -280,7 +280,7 @@ def _article(lines: list[str], ctx: dates.Context, source: str | None, meta: Pag
     while len(body) > 1 and _is_related_tail(body[-1]):
         body.pop()
     lede = " ".join(lede_parts) or None
-    if lede is None and len(body) > 1:
+    if lede is None and body:
         lede = body.pop(0)
     stamp = _published(head.stamp, dateline_stamp, meta, ctx, warnings)
     return Article(title=title, published=stamp, source=source, url=meta.url, dateline=dateline,

@@ -1,0 +1,101 @@
+"""Shared fixtures: real SQLite files, schemas on the local PostgreSQL server, the Flask app."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from feedsvc import create_app
+from feedsvc.ingest import sources as sources_mod
+from feedsvc.ingest import topics as topics_mod
+from feedsvc.store import db
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+PG_URL = os.environ.get("FEEDSVC_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
+CAPTURED = datetime(2025, 7, 5, 17, 0, tzinfo=timezone.utc)
+
+
+def _postgres_available() -> str | None:
+    try:
+        engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure to connect means the server is not usable here
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def postgres_ready() -> None:
+    problem = _postgres_available()
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at {PG_URL} is required in CI and not reachable: {problem}")
+        pytest.skip(f"PostgreSQL not reachable: {problem}")
+
+
+@pytest.fixture
+def pg_url(postgres_ready: None) -> Iterator[str]:
+    """A URL whose connections see only a fresh schema of their own."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each store test runs on a SQLite file and on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[object]:
+    eng = db.make_engine(db_url)
+    db.upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def sources() -> sources_mod.Sources:
+    return sources_mod.load(None, "UTC")
+
+
+@pytest.fixture(scope="session")
+def taxonomy() -> topics_mod.Taxonomy:
+    return topics_mod.load()
+
+
+@pytest.fixture
+def app(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    app = create_app({"DATABASE_URL": db_url, "CORPUS_DIR": str(SEEDS), "TESTING": True})
+    with app.app_context():
+        db.upgrade(db.get_engine())
+    yield app
+    app.extensions["feedsvc.engine"].dispose()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The app on a SQLite file only, for tests of the web and CLI that are not about the store."""
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}", "CORPUS_DIR": str(SEEDS),
+                      "TESTING": True})
+    with app.app_context():
+        db.upgrade(db.get_engine())
+    yield app
+    app.extensions["feedsvc.engine"].dispose()

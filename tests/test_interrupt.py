@@ -1,0 +1,71 @@
+"""An ingest killed mid-run leaves no file half-written, and a rerun completes it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from feedsvc.store import db
+from feedsvc.store.schema import files, items
+
+PAGE = """Story number {n} about the regional summit
+
+Politics 10:{m:02d} 01.03.2024
+
+The leaders of the region met on Friday for story {n}, officials said in a statement.
+
+They agreed to meet again next month in the capital.
+
+News line
+Unique headline {n} alpha
+10:{m:02d} 01.03.2024
+Unique headline {n} beta
+09:{m:02d} 01.03.2024
+"""
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_kill_mid_run(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if kind == "sqlite" else request.getfixturevalue("pg_url")
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    for n in range(1500):
+        (corpus_dir / f"page{n:05d}.txt").write_text(PAGE.format(n=n, m=n % 60), encoding="utf-8")
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    env = dict(os.environ, FEEDSVC_DATABASE_URL=url)
+    cmd = [sys.executable, "-m", "flask", "--app", "feedsvc", "ingest", str(corpus_dir)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                if conn.execute(select(func.count()).select_from(files)).scalar_one() >= 50:
+                    break
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait()
+
+    def consistent() -> int:
+        with engine.connect() as conn:
+            n_files = conn.execute(select(func.count()).select_from(files)).scalar_one()
+            n_articles = conn.execute(select(func.count()).where(items.c.kind == "article")).scalar_one()
+            n_headlines = conn.execute(select(func.count()).where(items.c.kind == "headline")).scalar_one()
+        assert n_articles == n_files and n_headlines == 2 * n_files
+        return int(n_files)
+
+    stored = consistent()
+    assert 50 <= stored < 1500, "the run was not interrupted mid-way"
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"files: {1500 - stored} read, {stored} unchanged, 0 failed" in result.stdout
+    assert consistent() == 1500
+    engine.dispose()

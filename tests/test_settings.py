@@ -1,0 +1,40 @@
+"""Settings: one table, validated at start, documented in README."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedsvc import create_app, settings
+from feedsvc.errors import ConfigError
+from tests.conftest import ROOT
+
+
+def test_defaults_load() -> None:
+    values = settings.load({})
+    assert values["MAX_FILE_BYTES"] == 5_000_000
+    assert values["DEFAULT_TIMEZONE"] == "UTC"
+
+
+def test_every_bad_value_is_named_at_once() -> None:
+    with pytest.raises(ConfigError) as info:
+        settings.load({"FEEDSVC_MAX_FILE_BYTES": "lots", "FEEDSVC_DEFAULT_TIMEZONE": "Mars/Olympus",
+                       "FEEDSVC_BASE_URL": "example.org", "FEEDSVC_COLOUR": "red"})
+    message = str(info.value)
+    for name in ("FEEDSVC_MAX_FILE_BYTES", "FEEDSVC_DEFAULT_TIMEZONE", "Mars/Olympus", "FEEDSVC_BASE_URL",
+                 "FEEDSVC_COLOUR"):
+        assert name in message
+
+
+def test_create_app_reads_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("FEEDSVC_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.setenv("FEEDSVC_DEFAULT_TIMEZONE", "Asia/Baku")
+    app = create_app()
+    assert app.config["FEEDSVC"]["DEFAULT_TIMEZONE"] == "Asia/Baku"
+    monkeypatch.setenv("FEEDSVC_DEFAULT_TIMEZONE", "Nowhere")
+    with pytest.raises(ConfigError, match="FEEDSVC_DEFAULT_TIMEZONE"):
+        create_app()
+
+
+def test_readme_documents_every_setting() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert settings.readme_table() in readme, "regenerate with: python -m feedsvc.settings"

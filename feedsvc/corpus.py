@@ -1,25 +1,38 @@
-"""The ingest job: walk corpus paths, skip what is unchanged, store each file in its own transaction."""
+"""The ingest job: walk corpus paths, skip what is unchanged, store each file in its own transaction.
+
+``ingest_file`` reads, parses and writes one file. Large runs spread files over worker processes, each
+with its own connection, so parsing and writing proceed on every core; every file is still exactly one
+transaction, so an interrupted run never leaves a file half-written, and the next run finishes the rest.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .errors import IngestError
 from .ingest import files as ingest_files
 from .ingest import meta
 from .ingest.sources import Sources
 from .ingest.topics import Taxonomy
-from .store import writer
+from .store import db, writer
 from .store.schema import files
 
 KNOWN_CACHE = 200_000
+PARALLEL_FROM = 200  # below this many changed files, worker start-up costs more than it saves
+CHUNK = 16
+WINDOW = 4  # chunks in flight per worker
+RETRIES = 3  # a file that met a concurrent writer's row is tried again, and then finds it
 
 
 @dataclass
@@ -31,6 +44,12 @@ class Summary:
     counts: writer.Counts = field(default_factory=writer.Counts)
     failures: list[IngestError] = field(default_factory=list)
 
+    def add(self, other: Summary) -> None:
+        self.files_read += other.files_read
+        self.files_unchanged += other.files_unchanged
+        self.counts.add(other.counts)
+        self.failures.extend(other.failures)
+
     def lines(self) -> list[str]:
         c = self.counts
         out = [
@@ -41,6 +60,29 @@ class Summary:
         ]
         out += [f"failed: {f}" for f in self.failures]
         return out
+
+
+class Known(NamedTuple):
+    """What the store knows of a file from an earlier run."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a file's ingest needs besides the file: handed to worker processes once."""
+
+    sources: Sources
+    taxonomy: Taxonomy
+    max_bytes: int
+    authority: str
+    now: datetime
+
+    def classify_headline(self, headline: Any) -> Any:
+        return ingest_files.classify_headline(headline, self.taxonomy)
 
 
 def walk(paths: Iterable[Path]) -> Iterator[Path | IngestError]:
@@ -59,94 +101,197 @@ def walk(paths: Iterable[Path]) -> Iterator[Path | IngestError]:
             yield IngestError("no such file or folder", path=str(root))
 
 
-def ingest(engine: Engine, paths: Iterable[Path], *, sources: Sources, taxonomy: Taxonomy, max_bytes: int,
-           authority: str, now: datetime | None = None,
-           progress: Callable[[int, int], None] | None = None) -> Summary:
-    """Ingest every corpus file under ``paths``; failures are recorded and never stop the rest."""
-    now = now or datetime.now(timezone.utc)
-    summary = Summary()
-    with engine.connect() as conn:
-        state = {r.path: r for r in conn.execute(select(files.c.path, files.c.size, files.c.mtime_ns,
-                                                        files.c.sha256, files.c.status))}
-    known: set[str] = set()
-    targets = list(walk(paths))
-    for n, target in enumerate(targets, 1):
-        if progress:
-            progress(n, len(targets))
-        if isinstance(target, IngestError):
-            summary.failures.append(target)
-            continue
-        _ingest_one(engine, target, state.get(str(target)), summary, known, sources=sources, taxonomy=taxonomy,
-                    max_bytes=max_bytes, authority=authority, now=now)
-        if len(known) > KNOWN_CACHE:
-            known.clear()
-    return summary
-
-
-def _stat_meta(path: Path) -> tuple[int, int]:
+def _stat(path: Path) -> tuple[int, int, Path | None]:
     """Size and mtime of a page together with its metadata file, so editing either re-ingests the page."""
     st = path.stat()
     size, mtime = st.st_size, st.st_mtime_ns
-    side = meta.path_for(path)
-    if path.suffix == ".txt" and side.exists():
-        side_st = side.stat()
-        size, mtime = size + side_st.st_size, max(mtime, side_st.st_mtime_ns)
-    return size, mtime
+    if path.suffix == ".txt":
+        side = meta.path_for(path)
+        try:
+            side_st = side.stat()
+        except FileNotFoundError:
+            return size, mtime, None
+        return size + side_st.st_size, max(mtime, side_st.st_mtime_ns), side
+    return size, mtime, None
 
 
-def _ingest_one(engine: Engine, path: Path, prev: object, summary: Summary, known: set[str], *,
-                sources: Sources, taxonomy: Taxonomy, max_bytes: int, authority: str, now: datetime) -> None:
+def _unchanged(path: Path, known: Known | None) -> bool:
+    """Whether size and modification time match the last run's, from a stat alone."""
+    if known is None or not known.ok:
+        return False
+    try:
+        size, mtime_ns, _ = _stat(path)
+    except OSError:
+        return False
+    return (known.size, known.mtime_ns) == (size, mtime_ns)
+
+
+class _NoLock:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def ingest_file(conn: Connection, path: Path, known: Known | None, job: Job, seen: set[str],
+                write_lock: Any = None) -> Summary:
+    """Read, parse and store one file in one transaction on ``conn``; failures are recorded, never raised.
+
+    ``write_lock`` serialises the write transactions of several processes on one SQLite file: waiting on it
+    wakes the next writer at once, where SQLite's own busy handler would sleep for milliseconds.
+    """
+    write_lock = write_lock or _NoLock()
+    result = Summary()
     key = str(path)
     try:
-        size, mtime_ns = _stat_meta(path)
-        if prev is not None and prev.status == "ok" and prev.size == size and prev.mtime_ns == mtime_ns:
-            summary.files_unchanged += 1
-            return
+        size, mtime_ns, side = _stat(path)
         data = path.read_bytes()
+        side_data = side.read_bytes() if side else b""
     except OSError as exc:
-        _fail(engine, summary, IngestError(f"cannot read: {exc.strerror}", path=key), now)
-        return
-    side = meta.path_for(path)
-    sha = hashlib.sha256(data + (side.read_bytes() if path.suffix == ".txt" and side.exists() else b"")).hexdigest()
-    if prev is not None and prev.status == "ok" and prev.sha256 == sha:
-        with engine.begin() as conn:
+        _fail(conn, result, IngestError(f"cannot read: {exc.strerror or exc}", path=key), key, 0, 0, "", job.now)
+        return result
+    sha = hashlib.sha256(data + side_data).hexdigest()
+    if known is not None and known.ok and known.sha256 == sha:
+        with conn.begin():
             conn.execute(update(files).where(files.c.path == key).values(size=size, mtime_ns=mtime_ns))
-        summary.files_unchanged += 1
-        return
-    summary.files_read += 1
+        result.files_unchanged = 1
+        return result
+    result.files_read = 1
     try:
-        extracted = ingest_files.extract(path, data, sources=sources, taxonomy=taxonomy, max_bytes=max_bytes,
+        page_meta = meta.parse(side_data.decode("utf-8"), str(side)) if side else None
+        extracted = ingest_files.extract(path, data, sources=job.sources, taxonomy=job.taxonomy,
+                                         max_bytes=job.max_bytes, page_meta=page_meta,
                                          captured=datetime.fromtimestamp(mtime_ns / 1e9, timezone.utc))
+    except UnicodeDecodeError:
+        error = IngestError("metadata file is not UTF-8", path=str(side))
+        _fail(conn, result, error, key, size, mtime_ns, sha, job.now)
+        return result
     except IngestError as exc:
-        _fail(engine, summary, exc.at(key), now, size=size, mtime_ns=mtime_ns, sha=sha)
-        return
-    counts = writer.Counts()
-    try:
-        with engine.begin() as conn:
-            file_id = writer.upsert_file(conn, path=key, size=size, mtime_ns=mtime_ns, sha256=sha,
-                                         status="failed" if extracted.errors else "ok", now=now)
-            for article in extracted.articles:
-                writer.save_article(conn, article, file_id=file_id, by_file=path.suffix == ".txt",
-                                    authority=authority, now=now, counts=counts)
-            writer.save_headlines(conn, extracted.headlines, authority=authority, now=now, counts=counts,
-                                  known=known)
-            for err in extracted.errors:
-                writer.record_failure(conn, path=key, line=err.line, reason=err.reason, now=now)
-    except Exception as exc:  # a store failure costs this file only
-        known.clear()
-        _fail(engine, summary, IngestError(f"store error: {type(exc).__name__}: {exc}", path=key), now)
-        return
-    summary.counts.add(counts)
-    summary.failures.extend(extracted.errors)
+        _fail(conn, result, exc.at(exc.path or key), key, size, mtime_ns, sha, job.now)
+        return result
+    rows = [writer.article_row(a) for a in extracted.articles]
+    for attempt in range(1, RETRIES + 1):
+        fresh = writer.fresh_headlines(extracted.headlines, seen, job.classify_headline)
+        counts = writer.Counts()
+        topic_rows: list[dict[str, Any]] = []
+        try:
+            with write_lock, conn.begin():
+                file_id = writer.upsert_file(conn, path=key, size=size, mtime_ns=mtime_ns, sha256=sha,
+                                             status="failed" if extracted.errors else "ok", now=job.now,
+                                             known=known is not None or attempt > 1)
+                for row in rows:
+                    writer.save_article(conn, row, file_id=file_id, by_file=path.suffix == ".txt",
+                                        authority=job.authority, now=job.now, counts=counts,
+                                        topic_rows=topic_rows, new_file=known is None and attempt == 1)
+                writer.save_headlines(conn, fresh, authority=job.authority, now=job.now, counts=counts,
+                                      topic_rows=topic_rows, seen=seen)
+                writer.flush_topics(conn, topic_rows)
+                for err in extracted.errors:
+                    writer.record_failure(conn, path=key, line=err.line, reason=err.reason, now=job.now)
+        except IntegrityError:
+            seen.clear()
+            if attempt < RETRIES:
+                continue
+            raise
+        except DBAPIError as exc:  # a store failure costs this file only
+            seen.clear()
+            error = IngestError(f"store error: {type(exc.orig).__name__}: {exc.orig}", path=key)
+            _fail(conn, result, error, key, size, mtime_ns, sha, job.now)
+            return result
+        break
+    result.counts = counts
+    result.failures.extend(extracted.errors)
+    return result
 
 
-def _fail(engine: Engine, summary: Summary, error: IngestError, now: datetime, *, size: int = 0,
-          mtime_ns: int = 0, sha: str = "") -> None:
-    summary.failures.append(error)
+def _fail(conn: Connection, result: Summary, error: IngestError, path: str, size: int, mtime_ns: int, sha: str,
+          now: datetime) -> None:
+    result.failures.append(error)
     try:
-        with engine.begin() as conn:
-            writer.upsert_file(conn, path=error.path or "", size=size, mtime_ns=mtime_ns, sha256=sha,
-                               status="failed", now=now)
-            writer.record_failure(conn, path=error.path or "", line=error.line, reason=error.reason, now=now)
-    except Exception:  # the failure is still in the summary and the exit status
+        with conn.begin():
+            writer.upsert_file(conn, path=path, size=size, mtime_ns=mtime_ns, sha256=sha, status="failed", now=now)
+            writer.record_failure(conn, path=error.path or path, line=error.line, reason=error.reason, now=now)
+    except DBAPIError:  # the failure is still in the summary and the exit status
         pass
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(url: str, job: Job, parent: int, write_lock: Any) -> None:
+    engine = db.make_engine(url)
+    _WORKER.update(job=job, parent=parent, engine=engine, seen=set(), lock=write_lock,
+                   conn=engine.connect().execution_options(**db.WRITER))
+
+
+def _worker_chunk(chunk: list[tuple[Path, Known | None]]) -> Summary:
+    total = Summary()
+    seen: set[str] = _WORKER["seen"]
+    for path, known in chunk:
+        if os.getppid() != _WORKER["parent"]:
+            os._exit(1)  # the run was killed: stop between files, never inside one
+        total.add(ingest_file(_WORKER["conn"], path, known, _WORKER["job"], seen, _WORKER["lock"]))
+        if len(seen) > KNOWN_CACHE:
+            seen.clear()
+    return total
+
+
+def _parallel(engine: Engine, targets: list[tuple[Path, Known | None]], job: Job, workers: int,
+              progress: Callable[[int], None]) -> Iterator[Summary]:
+    chunks = [targets[i:i + CHUNK] for i in range(0, len(targets), CHUNK)]
+    url = engine.url.render_as_string(hide_password=False)
+    ctx = multiprocessing.get_context("spawn")  # safe from threaded callers (scheduler, dev server)
+    write_lock = ctx.Lock() if engine.dialect.name == "sqlite" else None
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(url, job, os.getpid(), write_lock)) as pool:
+        pending: deque[tuple[Any, int]] = deque()
+        next_chunk = 0
+        while next_chunk < len(chunks) or pending:
+            while next_chunk < len(chunks) and len(pending) < WINDOW * workers:
+                pending.append((pool.apply_async(_worker_chunk, (chunks[next_chunk],)), len(chunks[next_chunk])))
+                next_chunk += 1
+            handle, size = pending.popleft()
+            yield handle.get()
+            progress(size)
+
+
+def ingest(engine: Engine, paths: Iterable[Path], *, sources: Sources, taxonomy: Taxonomy, max_bytes: int,
+           authority: str, now: datetime | None = None, workers: int | None = None,
+           progress: Callable[[int, int], None] | None = None) -> Summary:
+    """Ingest every corpus file under ``paths``; failures are recorded and never stop the rest."""
+    job = Job(sources, taxonomy, max_bytes, authority, now or datetime.now(timezone.utc))
+    summary = Summary()
+    with engine.connect() as conn:
+        state = {r.path: Known(r.size, r.mtime_ns, r.sha256, r.status == "ok")
+                 for r in conn.execute(select(files.c.path, files.c.size, files.c.mtime_ns, files.c.sha256,
+                                              files.c.status))}
+    targets: list[tuple[Path, Known | None]] = []
+    total = 0
+    for found in walk(paths):
+        total += 1
+        if isinstance(found, IngestError):
+            summary.failures.append(found)
+        elif _unchanged(found, state.get(str(found))):
+            summary.files_unchanged += 1
+        else:
+            targets.append((found, state.get(str(found))))
+    done = total - len(targets)
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    step(0)
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(targets) >= PARALLEL_FROM and engine.url.database not in (None, "", ":memory:"):
+        for part in _parallel(engine, targets, job, workers, step):
+            summary.add(part)
+        return summary
+    seen: set[str] = set()
+    with engine.connect().execution_options(**db.WRITER) as conn:
+        for path, known in targets:
+            summary.add(ingest_file(conn, path, known, job, seen))
+            step(1)
+    return summary

@@ -42,7 +42,8 @@ def test_kill_mid_run(kind: str, tmp_path: Path, request: pytest.FixtureRequest)
     db.upgrade(engine)
     env = dict(os.environ, FEEDSVC_DATABASE_URL=url)
     cmd = [sys.executable, "-m", "flask", "--app", "feedsvc", "ingest", str(corpus_dir)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -50,15 +51,18 @@ def test_kill_mid_run(kind: str, tmp_path: Path, request: pytest.FixtureRequest)
                 if conn.execute(select(func.count()).select_from(files)).scalar_one() >= 50:
                     break
             time.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)  # the ingest and its worker processes, all at once
     finally:
         proc.wait()
 
     def consistent() -> int:
+        one_snapshot = select(
+            select(func.count()).select_from(files).scalar_subquery(),
+            select(func.count()).where(items.c.kind == "article").scalar_subquery(),
+            select(func.count()).where(items.c.kind == "headline").scalar_subquery(),
+        )
         with engine.connect() as conn:
-            n_files = conn.execute(select(func.count()).select_from(files)).scalar_one()
-            n_articles = conn.execute(select(func.count()).where(items.c.kind == "article")).scalar_one()
-            n_headlines = conn.execute(select(func.count()).where(items.c.kind == "headline")).scalar_one()
+            n_files, n_articles, n_headlines = conn.execute(one_snapshot).one()
         assert n_articles == n_files and n_headlines == 2 * n_files
         return int(n_files)
 

@@ -55,6 +55,8 @@ def is_related_link(line: str) -> bool:
 
 def is_widget(line: str) -> bool:
     """Share buttons, comment counters and the like."""
+    if len(line) > 80:
+        return False
     words = re.split(r"[\s|,/·•]+", line.strip().casefold())
     if words and all(w in _WIDGETS for w in words if w):
         return True
@@ -73,4 +75,6 @@ def is_clock(line: str) -> bool:
 
 def is_furniture(line: str) -> bool:
     """Any line that is never part of an article."""
+    if len(line) > 80:  # navigation, widgets and wire markers are all short
+        return is_related_link(line)
     return is_navigation(line) or is_widget(line) or is_wire_marker(line) or is_related_link(line)

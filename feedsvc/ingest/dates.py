@@ -33,16 +33,16 @@ _ZONE = r"(?:\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(rx, re.IGNORECASE)) for name, rx in (
-        ("rfc822", r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-                   r"\s+\d{2,4}\s+\d{2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|GMT|UTC|UT|[ECMP][SD]T|Z)"),
-        ("iso", r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]" + _TIME + r"(?:\.\d+)?" + _ZONE + ")?"),
         ("dotted", r"(?:" + _TIME0 + r",?\s+)?(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})(?!\d)"
                    r"(?:" + _SEP + _TIME + ")?"),
-        ("slashed", r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?:\s+" + _TIME + ")?"),
+        ("iso", r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]" + _TIME + r"(?:\.\d+)?" + _ZONE + ")?"),
         ("day_month", r"(?:" + _TIME0 + r",?\s+)?(?<![\d:])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH
                       + r"(?:,?\s+(?P<y>\d{4})(?!\d)" + _YEAR_WORD + ")?(?:" + _SEP + _TIME + ")?"),
         ("month_day", r"(?:" + _TIME0 + r",?\s+)?(?<![\w])" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)"
                       r"(?:,?\s+(?P<y>\d{4})(?!\d))?(?:" + _SEP + _TIME + ")?"),
+        ("slashed", r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?:\s+" + _TIME + ")?"),
+        ("rfc822", r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+                   r"\s+\d{2,4}\s+\d{2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|GMT|UTC|UT|[ECMP][SD]T|Z)"),
     )
 )
 _RELATIVE = re.compile(
@@ -57,6 +57,7 @@ _DAY_WORD = re.compile(
 _TIME_ONLY = re.compile(r"(?<![\d:.])" + _TIME + r"(?![\d:])")
 _UNIT_MINUTES = {"min": 1, "h": 60, "d": 1440, "w": 10080, "м": 1, "ч": 60, "д": 1440, "н": 10080,
                  "də": 1, "sa": 60, "gü": 1440, "hə": 10080}
+_HAS_DIGIT = re.compile(r"\d")
 _YESTERDAY = {"yesterday", "вчера", "dünən"}
 
 
@@ -166,10 +167,14 @@ def _fixed_zone(raw: str) -> tzinfo:
 def find(text: str, ctx: Context, *, allow_relative: bool = False) -> Found | None:
     """The first publication-like time in ``text`` (with a day; relative forms only when allowed)."""
     best: tuple[int, int, str, re.Match[str]] | None = None
+    if not _HAS_DIGIT.search(text):
+        return _relative(text, ctx) if allow_relative else None
     for name, pattern in _PATTERNS:
         m = pattern.search(text)
         if m and (best is None or (m.start(), -m.end()) < (best[0], -best[1])):
             best = (m.start(), m.end(), name, m)
+            if m.start() == 0 and m.end() == len(text):
+                break  # nothing can start earlier or reach further
     if best is not None:
         built = _build(best[2], best[3], ctx)
         if built is not None:
@@ -221,6 +226,8 @@ def whole(text: str, ctx: Context) -> Found | None:
     """A time that is the whole of ``text`` (a timestamp line), allowing a trailing view counter."""
     stripped = text.strip().strip("|·•-–— ")
     if not stripped or len(stripped) > 48:
+        return None
+    if not _HAS_DIGIT.search(stripped) and not _DAY_WORD.match(stripped):
         return None
     found = find(stripped, ctx, allow_relative=True)
     if found is None:

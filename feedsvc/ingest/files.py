@@ -17,7 +17,7 @@ SUFFIXES = (".txt", ".jsonl")
 
 @dataclass(frozen=True)
 class Extracted:
-    """What one file yields: records to store, and the lines that failed."""
+    """What one file yields: records to store (headlines not yet classified), and the lines that failed."""
 
     articles: tuple[Article, ...]
     headlines: tuple[Headline, ...]
@@ -49,7 +49,7 @@ def extract(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, ma
             elif isinstance(record, Article):
                 articles.append(classify_article(record, taxonomy))
             else:
-                headlines.append(classify_headline(record, taxonomy))
+                headlines.append(record)
         if not articles and not headlines and not errors:
             raise IngestError("no records in the file")
         return Extracted(tuple(articles), tuple(headlines), tuple(errors))
@@ -58,8 +58,6 @@ def extract(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, ma
     article = parsed.article
     if article is not None and page_meta is not None and page_meta.topics:
         article = replace(article, given_topics=page_meta.topics)
-    return Extracted(
-        (classify_article(article, taxonomy),) if article else (),
-        tuple(classify_headline(h, taxonomy) for h in parsed.newsline),
-        warnings=parsed.warnings,
-    )
+    # Headlines are classified when first stored: a news line repeats the same ones on every page.
+    return Extracted((classify_article(article, taxonomy),) if article else (), parsed.newsline,
+                     warnings=parsed.warnings)

@@ -51,52 +51,79 @@ def _inline(line: str, ctx: dates.Context) -> tuple[str, Stamp] | None:
 
 
 def find_blocks(lines: Sequence[str], ctx: dates.Context) -> list[Block]:
-    """Every news-line block: two or more pairs, or one pair under a news-line heading."""
+    """Every news-line block: two or more pairs, or one pair under a news-line heading.
+
+    Each line is classified once (timestamp, headline-like, or headline with its time inline); the three
+    possible alignments are then compared as runs of line indexes, and only the longest becomes pairs.
+    """
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    stamps = {i: dates.whole(lines[i], ctx) for i in nonblank}
+    count = len(nonblank)
+    stamps = [dates.whole(lines[i], ctx) for i in nonblank]
+    titles: list[bool | None] = [False if st is not None else None for st in stamps]  # None: not computed
 
-    def adjacent(a: int, b: int) -> bool:
-        return b == a + 1
+    def title_at(k: int) -> bool:
+        if titles[k] is None:
+            titles[k] = _is_title(lines[nonblank[k]])
+        return bool(titles[k])
 
-    def run(k: int, order: str) -> list[Pair]:
-        pairs: list[Pair] = []
-        while k < len(nonblank):
-            i = nonblank[k]
-            if order == "inline":
-                got = _inline(lines[i], ctx) if stamps[i] is None else None
-                if got is None:
-                    break
-                pairs.append(Pair(" ".join(got[0].split()), got[1], (i,)))
-                k += 1
-                continue
-            if k + 1 >= len(nonblank):
+    inline: list[tuple[str, Stamp] | None | bool] = [False] * count  # False: not computed yet
+
+    def inline_at(k: int) -> tuple[str, Stamp] | None:
+        if inline[k] is False:
+            inline[k] = _inline(lines[nonblank[k]], ctx) if stamps[k] is None else None
+        return inline[k] or None  # type: ignore[return-value]
+
+    def paired_run(k: int, title_first: bool) -> int:
+        """How many pairs an alignment starting at nonblank index ``k`` makes."""
+        n = 0
+        while k + 1 < count and nonblank[k + 1] == nonblank[k] + 1:
+            t, st = (k, k + 1) if title_first else (k + 1, k)
+            if stamps[st] is None or not title_at(t):
                 break
-            j = nonblank[k + 1]
-            t_idx, s_idx = (i, j) if order == "title_first" else (j, i)
-            found = stamps[s_idx]
-            if found is None or stamps[t_idx] is not None or not adjacent(i, j) or not _is_title(lines[t_idx]):
-                break
-            pairs.append(Pair(" ".join(lines[t_idx].split()), found.stamp, (i, j)))
+            n += 1
             k += 2
-        return pairs
+        return n
+
+    def inline_run(k: int) -> int:
+        n = 0
+        while k < count and inline_at(k) is not None:
+            n += 1
+            k += 1
+        return n
 
     blocks: list[Block] = []
     k = 0
-    while k < len(nonblank):
-        candidates = [run(k, o) for o in ("title_first", "stamp_first", "inline")]
-        if k + 1 < len(nonblank):
+    while k < count:
+        if stamps[k] is None and (k + 1 >= count or stamps[k + 1] is None) and inline_at(k) is None:
+            k += 1
+            continue
+        title_first, stamp_first, one_line = paired_run(k, True), paired_run(k, False), inline_run(k)
+        if title_first and stamp_first == 0 and k + 1 < count:
             # A body line just above a stamp-first list must not be read as its first headline.
-            shifted = run(k + 1, "stamp_first")
-            if shifted and (not candidates[0] or shifted[-1].lines[-1] > candidates[0][-1].lines[-1]):
-                candidates[0] = []
-        best = max(candidates, key=lambda p: sum(len(x.lines) for x in p))
+            shifted = paired_run(k + 1, False)
+            if shifted and 2 * shifted + k + 1 > 2 * title_first + k:
+                title_first = 0
+        best = max((2 * title_first, "title_first"), (2 * stamp_first, "stamp_first"), (one_line, "inline"))
+        size = title_first if best[1] == "title_first" else stamp_first if best[1] == "stamp_first" else one_line
         headed = k > 0 and boilerplate.is_newsline_heading(lines[nonblank[k - 1]])
-        if len(best) >= 2 or (best and headed):
-            used = {n for p in best for n in p.lines}
+        if size >= 2 or (size == 1 and headed):
+            pairs = []
+            for n in range(size):
+                if best[1] == "inline":
+                    got = inline_at(k + n)
+                    assert got is not None
+                    pairs.append(Pair(" ".join(got[0].split()), got[1], (nonblank[k + n],)))
+                    continue
+                a, b = k + 2 * n, k + 2 * n + 1
+                t, st = (a, b) if best[1] == "title_first" else (b, a)
+                stamp = stamps[st]
+                assert stamp is not None
+                pairs.append(Pair(" ".join(lines[nonblank[t]].split()), stamp.stamp, (nonblank[a], nonblank[b])))
+            used = {i for p in pairs for i in p.lines}
             if headed:
                 used.add(nonblank[k - 1])
-            blocks.append(Block(tuple(best), frozenset(used)))
-            k = nonblank.index(max(used)) + 1
+            blocks.append(Block(tuple(pairs), frozenset(used)))
+            k += size if best[1] == "inline" else 2 * size
         else:
             k += 1
     return blocks

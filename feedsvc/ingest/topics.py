@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from importlib import resources
 from pathlib import Path
 
@@ -25,39 +26,81 @@ class Topic:
     exclude: tuple[str, ...]
 
 
-def _term(term: str) -> str:
-    """A keyword as a regex on word boundaries; a trailing ``*`` matches any word ending."""
-    stem, wildcard = (term[:-1], True) if term.endswith("*") else (term, False)
-    body = r"\s+".join(re.escape(w) for w in stem.split())
-    return r"(?<!\w)" + body + (r"\w*" if wildcard else r"(?!\w)")
+_TOKEN = re.compile(r"\w+")
 
 
-def _compile(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """Keywords in capitals (``UN``, ``OPEC``) match case-sensitively, all others case-insensitively."""
-    exact, folded = [], []
-    for t in terms:
-        letters = [c for c in t if c.isalpha()]
-        (exact if len(letters) > 1 and all(c.isupper() for c in letters) else folded).append(_term(t))
-    parts = [f"(?:{'|'.join(exact)})"] if exact else []
-    if folded:
-        parts.append(f"(?i:{'|'.join(folded)})")
-    return re.compile("|".join(parts)) if parts else None
+def _is_exact(term: str) -> bool:
+    """Keywords in capitals (``UN``, ``OPEC``) match case-sensitively; all others in any case."""
+    letters = [c for c in term if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Keywords of one rule set, indexed by word so a text is matched in one pass over its words."""
+
+    exact: frozenset[str]
+    folded: frozenset[str]
+    phrases: dict[str, tuple[tuple[bool, tuple[str, ...]], ...]]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def build(cls, terms: Iterable[str]) -> Matcher:
+        exact: set[str] = set()
+        folded: set[str] = set()
+        phrases: dict[str, list[tuple[bool, tuple[str, ...]]]] = {}
+        prefixes: list[str] = []
+        for term in terms:
+            is_exact = _is_exact(term)
+            stem = term[:-1] if term.endswith("*") else term
+            words = tuple(w if is_exact else w.casefold() for w in _TOKEN.findall(stem))
+            if not words:
+                continue
+            if term.endswith("*") and len(words) == 1:
+                prefixes.append(words[0].casefold())
+            elif len(words) == 1:
+                (exact if is_exact else folded).add(words[0])
+            else:
+                phrases.setdefault(words[0].casefold(), []).append((is_exact, words))
+        return cls(frozenset(exact), frozenset(folded), {k: tuple(v) for k, v in phrases.items()},
+                   tuple(prefixes))
+
+    def matches(self, words: list[str], lowered: list[str]) -> bool:
+        for i, word in enumerate(words):
+            low = lowered[i]
+            if word in self.exact or low in self.folded:
+                return True
+            if self.prefixes and low.startswith(self.prefixes):
+                return True
+            for is_exact, phrase in self.phrases.get(low, ()):
+                window = words[i:i + len(phrase)] if is_exact else lowered[i:i + len(phrase)]
+                if tuple(window) == phrase:
+                    return True
+        return False
 
 
 @dataclass(frozen=True)
 class Rule:
     topic: Topic
-    match: re.Pattern[str] | None
-    exclude: re.Pattern[str] | None
+    match: Matcher
+    exclude: Matcher
     categories: frozenset[str]
+
+
+MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """The topics in file order, and their compiled rules."""
+    """The topics in file order, and their compiled rules.
+
+    Results are memoised: a news line repeats the same headlines on every page of a site.
+    """
 
     topics: tuple[Topic, ...]
     rules: tuple[Rule, ...]
+    _memo: dict[tuple[str, str, tuple[str, ...]], tuple[str, ...]] = dataclass_field(default_factory=dict, compare=False,
+                                                                          repr=False)
 
     @property
     def slugs(self) -> tuple[str, ...]:
@@ -68,12 +111,24 @@ class Taxonomy:
 
     def classify(self, text: str, *, category: str | None = None, given: Iterable[str] = ()) -> tuple[str, ...]:
         """Slugs of every topic whose rules match ``text`` or ``category``, in taxonomy order."""
+        memo_key = (text, category or "", tuple(given))
+        cached = self._memo.get(memo_key)
+        if cached is not None:
+            return cached
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[memo_key] = result = self._classify(text, category, memo_key[2])
+        return result
+
+    def _classify(self, text: str, category: str | None, given: tuple[str, ...]) -> tuple[str, ...]:
         chosen = set(given)
         cat = (category or "").casefold()
+        words = _TOKEN.findall(text)
+        lowered = [w.casefold() for w in words]
         for rule in self.rules:
-            if rule.exclude is not None and rule.exclude.search(text):
+            if rule.exclude.matches(words, lowered):
                 continue
-            if (cat and cat in rule.categories) or (rule.match is not None and rule.match.search(text)):
+            if (cat and cat in rule.categories) or rule.match.matches(words, lowered):
                 chosen.add(rule.topic.slug)
         return tuple(s for s in self.slugs if s in chosen)
 
@@ -107,6 +162,6 @@ def load(path: Path | None = None) -> Taxonomy:
             categories=tuple(field(table, "categories", list, where, default=[])),
             exclude=tuple(field(table, "exclude", list, where, default=[])),
         ))
-    rules = tuple(Rule(t, _compile(t.keywords), _compile(t.exclude), frozenset(c.casefold() for c in t.categories))
-                  for t in topics)
+    rules = tuple(Rule(t, Matcher.build(t.keywords), Matcher.build(t.exclude),
+                       frozenset(c.casefold() for c in t.categories)) for t in topics)
     return Taxonomy(tuple(topics), rules)

@@ -35,7 +35,7 @@ files = Table(
     Column("path", Text, nullable=False, unique=True),
     Column("size", BigInteger, nullable=False),
     Column("mtime_ns", BigInteger, nullable=False),
-    Column("sha256", String(64), nullable=False, index=True),
+    Column("sha256", String(64), nullable=False),
     Column("status", String(10), nullable=False),
     Column("ingested_at", UTCDateTime(), nullable=False),
 )

@@ -1,17 +1,23 @@
-"""Writing ingested records: one call per file, inside the caller's transaction."""
+"""Writing ingested records: one call per file, inside the caller's transaction.
+
+Statements are built once at import with bind parameters, so SQLAlchemy compiles and keys each only once;
+ingest runs them thousands of times a second.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, MutableSet, Sequence
+from collections.abc import Callable, Iterable, MutableSet, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..ingest import identity
 from ..ingest.records import Article, Headline
-from . import identity
 from .schema import failures, files, item_topics, items
 
 
@@ -26,6 +32,34 @@ class Counts:
     def add(self, other: Counts) -> None:
         for name in vars(self):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+_ARTICLE_COLS = (items.c.id, items.c.content_hash, items.c.dedupe_key, items.c.file_id)
+_FILE_ID = select(files.c.id).where(files.c.path == bindparam("p_path"))
+_FILE_INSERT = insert(files).returning(files.c.id)
+_FILE_UPDATE = update(files).where(files.c.id == bindparam("p_id"))
+_FAILURES_CLEAR = delete(failures).where(failures.c.path == bindparam("p_path"))
+_FAILURE_INSERT = insert(failures)
+_BY_FILE = select(*_ARTICLE_COLS).where(items.c.file_id == bindparam("p_file"), items.c.kind == "article")
+_BY_URL = select(*_ARTICLE_COLS).where(items.c.url == bindparam("p_url"), items.c.kind == "article")
+_BY_KEY_OR_UID = select(*_ARTICLE_COLS, items.c.uid).where(
+    or_(items.c.dedupe_key == bindparam("p_key"), items.c.uid == bindparam("p_uid")))
+_KEY_CLASH = select(items.c.id).where(items.c.dedupe_key == bindparam("p_key"), items.c.id != bindparam("p_id"))
+_UID_TAKEN = select(items.c.id).where(items.c.uid == bindparam("p_uid"))
+_ITEM_INSERT = insert(items).returning(items.c.id)
+# Two writers may meet the same news-line headline at once: the second insert of a key does nothing.
+_HEADLINES_INSERT = {
+    "sqlite": sqlite_insert(items).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    .returning(items.c.id, items.c.dedupe_key),
+    "postgresql": postgresql_insert(items).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    .returning(items.c.id, items.c.dedupe_key),
+}
+_ITEM_UPDATE = update(items).where(items.c.id == bindparam("p_id"))
+_KNOWN_KEYS = select(items.c.dedupe_key).where(items.c.dedupe_key.in_(bindparam("p_keys", expanding=True)))
+_TOPICS_CLEAR = delete(item_topics).where(item_topics.c.item_id == bindparam("p_id"))
+_TOPICS_INSERT = insert(item_topics)
+_HEADLINE_BLANKS = {"file_id": None, "dateline_place": None, "dateline_agency": None, "category": None,
+                    "byline": None, "body": None, "captions": None}
 
 
 def _article_fields(a: Article) -> dict[str, Any]:
@@ -53,110 +87,155 @@ def _headline_fields(h: Headline) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class ArticleRow:
+    """An article as the store writes it, computed before the write transaction begins."""
+
+    key: str
+    fields: dict[str, Any]
+    digest: str
+    url: str | None
+    published: datetime | None
+    topics: tuple[str, ...]
+
+
+def article_row(article: Article) -> ArticleRow:
+    fields = _article_fields(article)
+    return ArticleRow(identity.dedupe_key(article), fields, identity.content_hash(fields), article.url,
+                      article.published.value if article.published else None, article.topics)
+
+
+@dataclass
+class FreshHeadlines:
+    """Headlines not yet seen in this run, keyed and classified before the write transaction begins."""
+
+    by_key: dict[str, Headline]
+    repeated: int
+
+
+def fresh_headlines(headlines: Sequence[Headline], seen: MutableSet[str],
+                    classify: Callable[[Headline], Headline] | None = None) -> FreshHeadlines:
+    """Drop the headlines this run has stored already (``seen``); classify the rest."""
+    fresh: dict[str, Headline] = {}
+    repeated = 0
+    for h in headlines:
+        key = identity.dedupe_key(h)
+        if key in seen or key in fresh:
+            repeated += 1
+        else:
+            fresh[key] = classify(h) if classify is not None else h
+    return FreshHeadlines(fresh, repeated)
+
+
 def upsert_file(conn: Connection, *, path: str, size: int, mtime_ns: int, sha256: str, status: str,
-                now: datetime) -> int:
-    """The ``files`` row for ``path``, created or brought up to date; returns its id."""
-    row = conn.execute(select(files.c.id).where(files.c.path == path)).first()
+                now: datetime, known: bool = True) -> int:
+    """The ``files`` row for ``path``, created or brought up to date; returns its id.
+
+    ``known=False`` says the caller knows there is no row yet, which saves two statements per new file.
+    """
     values = {"size": size, "mtime_ns": mtime_ns, "sha256": sha256, "status": status, "ingested_at": now}
-    conn.execute(delete(failures).where(failures.c.path == path))
+    row = None
+    if known:
+        row = conn.execute(_FILE_ID, {"p_path": path}).first()
+        conn.execute(_FAILURES_CLEAR, {"p_path": path})
     if row:
-        conn.execute(update(files).where(files.c.id == row.id).values(**values))
+        conn.execute(_FILE_UPDATE, {"p_id": row.id, **values})
         return int(row.id)
-    return int(conn.execute(insert(files).values(path=path, **values).returning(files.c.id)).scalar_one())
+    return int(conn.execute(_FILE_INSERT, {"path": path, **values}).scalar_one())
 
 
 def record_failure(conn: Connection, *, path: str, line: int | None, reason: str, now: datetime) -> None:
-    conn.execute(insert(failures).values(path=path, line=line, reason=reason, at=now))
+    conn.execute(_FAILURE_INSERT, {"path": path, "line": line, "reason": reason, "at": now})
 
 
-def _set_topics(conn: Connection, item_id: int, topics: Iterable[str], published: datetime | None) -> None:
-    conn.execute(delete(item_topics).where(item_topics.c.item_id == item_id))
-    rows = [{"item_id": item_id, "topic": t, "published": published} for t in topics]
+def _topic_rows(item_id: int, topics: Iterable[str], published: datetime | None) -> list[dict[str, Any]]:
+    return [{"item_id": item_id, "topic": t, "published": published} for t in topics]
+
+
+def flush_topics(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert the topic rows that ``save_article`` and ``save_headlines`` collected, in one statement."""
     if rows:
-        conn.execute(insert(item_topics), rows)
+        conn.execute(_TOPICS_INSERT, rows)
+        rows.clear()
 
 
 def _free_uid(conn: Connection, uid: str) -> str:
+    """``uid``, or ``uid-2``, ``uid-3``… when an edited item's old key minted it already."""
     candidate, n = uid, 1
-    while conn.execute(select(items.c.id).where(items.c.uid == candidate)).first():
+    while conn.execute(_UID_TAKEN, {"p_uid": candidate}).first():
         n += 1
         candidate = f"{uid}-{n}"
     return candidate
 
 
-def save_article(conn: Connection, article: Article, *, file_id: int | None, by_file: bool, authority: str,
-                 now: datetime, counts: Counts) -> int:
-    """Insert or update one article, keeping the id it got at first sight."""
-    key = identity.dedupe_key(article)
-    fields = _article_fields(article)
-    digest = identity.content_hash(fields)
-    cols = (items.c.id, items.c.content_hash, items.c.dedupe_key, items.c.file_id)
+def save_article(conn: Connection, row: ArticleRow, *, file_id: int | None, by_file: bool, authority: str,
+                 now: datetime, counts: Counts, topic_rows: list[dict[str, Any]], new_file: bool = False) -> int:
+    """Insert or update one article, keeping the id it got at first sight.
+
+    An article is the same one when it comes from the same page file, has the same URL, or has the same
+    source, title and day (a moved or copied file).
+    """
+    key, fields, digest, published = row.key, row.fields, row.digest, row.published
     found = None
-    if by_file and file_id is not None:
-        found = conn.execute(select(*cols).where(items.c.file_id == file_id, items.c.kind == "article")).first()
-    if found is None and article.url:
-        found = conn.execute(select(*cols).where(items.c.url == article.url, items.c.kind == "article")).first()
+    if by_file and file_id is not None and not new_file:
+        found = conn.execute(_BY_FILE, {"p_file": file_id}).first()
+    if found is None and row.url:
+        found = conn.execute(_BY_URL, {"p_url": row.url}).first()
+    uid = identity.mint_uid(authority, "article", key, published or now)
+    uid_taken = False
     if found is None:
-        found = conn.execute(select(*cols).where(items.c.dedupe_key == key)).first()
-    published = article.published.value if article.published else None
+        for match in conn.execute(_BY_KEY_OR_UID, {"p_key": key, "p_uid": uid}):
+            if match.dedupe_key == key:
+                found = match
+            else:
+                uid_taken = True
     if found is None:
-        uid = _free_uid(conn, identity.mint_uid(authority, "article", key, published or now))
-        item_id = int(conn.execute(insert(items).values(
-            uid=uid, kind="article", dedupe_key=key, content_hash=digest, file_id=file_id,
-            created_at=now, updated_at=now, **fields).returning(items.c.id)).scalar_one())
-        _set_topics(conn, item_id, article.topics, published)
+        item_id = int(conn.execute(_ITEM_INSERT, {
+            "uid": _free_uid(conn, uid) if uid_taken else uid, "kind": "article", "dedupe_key": key,
+            "content_hash": digest, "file_id": file_id, "created_at": now, "updated_at": now,
+            **fields}).scalar_one())
+        topic_rows += _topic_rows(item_id, row.topics, published)
         counts.articles_new += 1
         return item_id
     item_id = int(found.id)
     if found.content_hash == digest:
         if found.file_id != file_id and file_id is not None:
-            conn.execute(update(items).where(items.c.id == item_id).values(file_id=file_id))
+            conn.execute(_ITEM_UPDATE, {"p_id": item_id, "file_id": file_id})
         counts.articles_unchanged += 1
         return item_id
-    new_key = key
-    clash = conn.execute(select(items.c.id).where(items.c.dedupe_key == key, items.c.id != item_id)).first()
-    if clash:
-        new_key = found.dedupe_key
-    conn.execute(update(items).where(items.c.id == item_id).values(
-        dedupe_key=new_key, content_hash=digest, file_id=file_id or found.file_id, updated_at=now, **fields))
-    _set_topics(conn, item_id, article.topics, published)
+    clash = conn.execute(_KEY_CLASH, {"p_key": key, "p_id": item_id}).first()
+    conn.execute(_ITEM_UPDATE, {"p_id": item_id, "dedupe_key": found.dedupe_key if clash else key,
+                                "content_hash": digest, "file_id": file_id or found.file_id, "updated_at": now,
+                                **fields})
+    conn.execute(_TOPICS_CLEAR, {"p_id": item_id})
+    topic_rows += _topic_rows(item_id, row.topics, published)
     counts.articles_updated += 1
     return item_id
 
 
-def save_headlines(conn: Connection, headlines: Sequence[Headline], *, authority: str, now: datetime,
-                   counts: Counts, known: MutableSet[str] | None = None) -> None:
-    """Insert the headlines not stored yet; ``known`` caches keys already seen in this run."""
-    known = known if known is not None else set()
-    fresh: dict[str, Headline] = {}
-    for h in headlines:
-        key = identity.dedupe_key(h)
-        if key in known or key in fresh:
-            counts.headlines_known += 1
-        else:
-            fresh[key] = h
-    if fresh:
-        stored = set(conn.scalars(select(items.c.dedupe_key).where(items.c.dedupe_key.in_(list(fresh)))))
-        counts.headlines_known += len(stored)
-        known.update(stored)
-        rows = []
-        for key, h in fresh.items():
-            if key in stored:
-                continue
-            fields = _headline_fields(h)
-            rows.append({"uid": identity.mint_uid(authority, "headline", key,
-                                                  h.published.value if h.published else now),
-                         "kind": "headline", "dedupe_key": key, "content_hash": identity.content_hash(fields),
-                         "created_at": now, "updated_at": now, "file_id": None, "dateline_place": None,
-                         "dateline_agency": None, "category": None, "byline": None, "body": None,
-                         "captions": None, **fields})
-        if rows:
-            ids = conn.execute(insert(items).returning(items.c.id, items.c.dedupe_key, sort_by_parameter_order=True),
-                               rows).all()
-            topic_rows = [{"item_id": row.id, "topic": t, "published": fresh[row.dedupe_key].published.value
-                           if fresh[row.dedupe_key].published else None}
-                          for row in ids for t in fresh[row.dedupe_key].topics]
-            if topic_rows:
-                conn.execute(insert(item_topics), topic_rows)
-            counts.headlines_new += len(rows)
-            known.update(fresh)
+def save_headlines(conn: Connection, fresh: FreshHeadlines, *, authority: str, now: datetime, counts: Counts,
+                   topic_rows: list[dict[str, Any]], seen: MutableSet[str]) -> None:
+    """Insert the fresh headlines that the store does not hold yet; ``seen`` learns every key."""
+    counts.headlines_known += fresh.repeated
+    if not fresh.by_key:
+        return
+    stored = set(conn.scalars(_KNOWN_KEYS, {"p_keys": list(fresh.by_key)}))
+    counts.headlines_known += len(stored)
+    seen.update(fresh.by_key)
+    rows = []
+    for key, h in fresh.by_key.items():
+        if key in stored:
+            continue
+        fields = _headline_fields(h)
+        rows.append({"uid": identity.mint_uid(authority, "headline", key, h.published.value if h.published else now),
+                     "kind": "headline", "dedupe_key": key, "content_hash": identity.content_hash(fields),
+                     "created_at": now, "updated_at": now, **_HEADLINE_BLANKS, **fields})
+    if not rows:
+        return
+    inserted = 0
+    for row in conn.execute(_HEADLINES_INSERT[conn.dialect.name], rows):
+        h = fresh.by_key[row.dedupe_key]
+        topic_rows += _topic_rows(row.id, h.topics, h.published.value if h.published else None)
+        inserted += 1
+    counts.headlines_new += inserted
+    counts.headlines_known += len(rows) - inserted

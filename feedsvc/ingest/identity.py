@@ -6,17 +6,19 @@ import hashlib
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from datetime import datetime, timezone
 
-from ..ingest.records import Article, Headline
+from .records import Article, Headline
 
 _WORD = re.compile(r"\w+")
 
 
 def title_key(title: str) -> str:
     """A title folded for comparison: case, accents, quotes and punctuation do not count."""
-    folded = unicodedata.normalize("NFKD", title.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = title.casefold()
+    if not folded.isascii():
+        folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
     return " ".join(_WORD.findall(folded))
 
 
@@ -26,12 +28,17 @@ def _digest(*parts: str) -> str:
 
 def dedupe_key(record: Article | Headline) -> str:
     """Headlines are one per (source, title, minute); articles one per (source, title, day)."""
-    source = record.source or ""
     if isinstance(record, Headline):
-        when = record.published.value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M") if record.published else ""
-        return _digest("headline", source, title_key(record.title), when)
+        return _headline_key(record.source or "", record.title, record.published.value if record.published else None)
     day = record.published.value.date().isoformat() if record.published else ""
-    return _digest("article", source, title_key(record.title), day)
+    return _digest("article", record.source or "", title_key(record.title), day)
+
+
+@lru_cache(maxsize=65536)
+def _headline_key(source: str, title: str, published: datetime | None) -> str:
+    # Memoised: a news line repeats the same headlines on every page of a site.
+    when = published.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M") if published else ""
+    return _digest("headline", source, title_key(title), when)
 
 
 def content_hash(fields: dict[str, object]) -> str:

@@ -91,7 +91,7 @@ def reclassify_command() -> None:
     """Re-tag every stored item with the current topics file."""
     engine = db.get_engine()
     db.upgrade(engine)
-    changed = jobs.reclassify(engine, load_taxonomy())
+    changed = jobs.reclassify(engine, load_taxonomy(fresh=True))
     click.echo(f"reclassified: {changed} items changed topics")
 
 

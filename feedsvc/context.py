@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
@@ -16,13 +17,26 @@ def _path(value: str) -> Path | None:
 
 
 def load_sources() -> sources_mod.Sources:
-    cfg = current_app.config["FEEDSVC"]
-    return sources_mod.load(_path(cfg["SOURCES_FILE"]), cfg["DEFAULT_TIMEZONE"])
+    """The sources file, read once per process."""
+    cached = current_app.extensions.get("feedsvc.sources")
+    if cached is None:
+        cfg = current_app.config["FEEDSVC"]
+        cached = current_app.extensions["feedsvc.sources"] = sources_mod.load(_path(cfg["SOURCES_FILE"]),
+                                                                               cfg["DEFAULT_TIMEZONE"])
+    return cached
 
 
-def load_taxonomy() -> topics_mod.Taxonomy:
-    cfg = current_app.config["FEEDSVC"]
-    return topics_mod.load(_path(cfg["TOPICS_FILE"]))
+def load_taxonomy(*, fresh: bool = False) -> topics_mod.Taxonomy:
+    """The topics file, read once per process, or again when ``fresh`` (after the user edited it)."""
+    cached = current_app.extensions.get("feedsvc.taxonomy")
+    if cached is None or fresh:
+        cfg = current_app.config["FEEDSVC"]
+        cached = current_app.extensions["feedsvc.taxonomy"] = topics_mod.load(_path(cfg["TOPICS_FILE"]))
+    return cached
+
+
+def setting(name: str) -> Any:
+    return current_app.config["FEEDSVC"][name]
 
 
 def corpus_dir() -> Path:

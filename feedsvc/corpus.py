@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from .ingest import files as ingest_files
 from .ingest import meta
 from .ingest.sources import Sources
 from .ingest.topics import Taxonomy
-from .store import db, writer
+from .store import db, state, writer
 from .store.schema import files
 
 KNOWN_CACHE = 200_000
@@ -285,13 +286,37 @@ def ingest(engine: Engine, paths: Iterable[Path], *, sources: Sources, taxonomy:
 
     step(0)
     workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(targets) >= PARALLEL_FROM and engine.url.database not in (None, "", ":memory:"):
-        for part in _parallel(engine, targets, job, workers, step):
-            summary.add(part)
-        return summary
-    seen: set[str] = set()
     with engine.connect().execution_options(**db.WRITER) as conn:
-        for path, known in targets:
-            summary.add(ingest_file(conn, path, known, job, seen))
-            step(1)
+        announce = _Announcer(conn)
+        if workers > 1 and len(targets) >= PARALLEL_FROM and engine.url.database not in (None, "", ":memory:"):
+            for part in _parallel(engine, targets, job, workers, step):
+                summary.add(part)
+                announce(part, final=False)
+        else:
+            seen: set[str] = set()
+            for path, known in targets:
+                part = ingest_file(conn, path, known, job, seen)
+                summary.add(part)
+                announce(part, final=False)
+                step(1)
+        announce(Summary(), final=True)
     return summary
+
+
+class _Announcer:
+    """Bumps the store version after changes, at most once a second during a run and once at its end,
+    so web processes see new content within about a second of it being committed."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.pending = False
+        self.last = time.monotonic()
+
+    def __call__(self, part: Summary, *, final: bool) -> None:
+        c = part.counts
+        self.pending = self.pending or bool(c.articles_new or c.articles_updated or c.headlines_new)
+        if self.pending and (final or time.monotonic() - self.last >= 1.0):
+            with self.conn.begin():
+                state.bump(self.conn)
+            self.pending = False
+            self.last = time.monotonic()

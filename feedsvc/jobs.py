@@ -17,6 +17,7 @@ from .ingest.files import classify_article, classify_headline
 from .ingest.records import PageMeta
 from .ingest.sources import Sources
 from .ingest.topics import Taxonomy
+from .store import state
 from .store.schema import item_topics, items
 
 BATCH = 2000
@@ -45,12 +46,15 @@ def reclassify(engine: Engine, taxonomy: Taxonomy) -> int:
     """Re-tag every stored item with ``taxonomy``; returns how many items' topics changed."""
     changed = 0
     last_id = 0
+    bump = False
     while True:
         with engine.begin() as conn:
             rows = conn.execute(
                 select(items.c.id, items.c.title, items.c.lede, items.c.category, items.c.given_topics,
-                       items.c.published).where(items.c.id > last_id).order_by(items.c.id).limit(BATCH)).all()
+                       items.c.sort_at).where(items.c.id > last_id).order_by(items.c.id).limit(BATCH)).all()
             if not rows:
+                if bump:
+                    state.bump(conn)
                 return changed
             last_id = rows[-1].id
             current: dict[int, set[str]] = defaultdict(set)
@@ -64,6 +68,7 @@ def reclassify(engine: Engine, taxonomy: Taxonomy) -> int:
                     continue
                 changed += 1
                 conn.execute(delete(item_topics).where(item_topics.c.item_id == row.id))
+                bump = True
                 if wanted:
-                    conn.execute(insert(item_topics), [{"item_id": row.id, "topic": t, "published": row.published}
+                    conn.execute(insert(item_topics), [{"item_id": row.id, "topic": t, "published": row.sort_at}
                                                        for t in wanted])

@@ -35,6 +35,10 @@ def _url(raw: str) -> str:
     return raw.rstrip("/")
 
 
+def _optional_url(raw: str) -> str:
+    return _url(raw) if raw else ""
+
+
 def _database_url(raw: str) -> str:
     if raw and not raw.startswith(("sqlite", "postgresql")):
         raise ValueError("must be a sqlite:/// or postgresql:// URL")
@@ -87,6 +91,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Public address of the site, used for every absolute URL in feeds and emails."),
     Setting("SECRET_KEY", "dev-only-change-me", _text,
             "Key for signed links and CSRF tokens. Set a long random value in production."),
+    Setting("RESCAN_MINUTES", "10", _positive_int,
+            "How often the clock re-scans the corpus folder; feeds tell readers to poll no more often (RSS `ttl`, "
+            "`Cache-Control: max-age`)."),
+    Setting("HUB_URL", "", _optional_url,
+            "WebSub hub. When set, feeds link to it and it is pinged after an ingest changes them."),
     Setting("INGEST_ON_START", "false", _bool,
             "Ingest the corpus folder when the development server starts."),
 )

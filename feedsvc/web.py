@@ -1,27 +1,15 @@
-"""Web edge: Flask views and error pages."""
+"""Web edge: blueprints, security headers and error pages."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, render_template
+from flask import Flask, Response, render_template
 from werkzeug.exceptions import HTTPException
 
-from .context import load_taxonomy
 from .errors import FeedsvcError, NotFound
-from .store import db, queries
+from .views import feeds, pages
 
-site = Blueprint("site", __name__)
-HOME_ITEMS = 10
-
-
-@site.get("/")
-def index() -> Response:
-    """Topics with their latest items, and what the store holds."""
-    taxonomy = load_taxonomy()
-    with db.get_engine().connect() as conn:
-        sections = [(t, queries.latest_in_topic(conn, t.slug, HOME_ITEMS)) for t in taxonomy.topics]
-        stats = queries.stats(conn)
-    html = render_template("index.html", sections=sections, stats=stats)
-    return Response(html, content_type="text/html; charset=utf-8")
+CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 def _error_page(status: int, title: str, message: str) -> Response:
@@ -39,7 +27,17 @@ def _feedsvc_error(exc: FeedsvcError) -> Response:
     return _error_page(500, "Server error", "The server could not complete the request.")
 
 
+def _security_headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
 def init_app(app: Flask) -> None:
-    app.register_blueprint(site)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(feeds.bp)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(FeedsvcError, _feedsvc_error)
+    app.after_request(_security_headers)

@@ -48,3 +48,8 @@ def content_hash(fields: dict[str, object]) -> str:
 def mint_uid(authority: str, kind: str, key: str, when: datetime) -> str:
     """An RFC 4151 tag URI; the date is the item's own (or first-seen) day, so it never needs to change."""
     return f"tag:{authority},{when.astimezone(timezone.utc).date().isoformat()}:{kind}/{key[:20]}"
+
+
+def public_id(uid: str) -> str:
+    """The short id in an item's page address: the last part of its tag URI."""
+    return uid.rsplit("/", 1)[-1]

@@ -1,44 +1,102 @@
-"""Reads of the store for pages and feeds: small, indexed queries returning plain rows."""
+"""Reads of the store for pages and feeds: small, indexed queries returning plain records."""
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from .schema import failures, files, item_topics, items
 
 
 @dataclass(frozen=True)
 class ItemRow:
+    """An item as pages and feeds show it."""
+
     id: int
     uid: str
+    public_id: str
     kind: str
     title: str
     source: str | None
+    url: str | None
     published: datetime | None
+    published_precision: str | None
+    sort_at: datetime
+    updated_at: datetime
     lede: str | None
+    body: tuple[str, ...]
+    captions: tuple[dict[str, Any], ...]
+    dateline_place: str | None
+    dateline_agency: str | None
+    category: str | None
+    byline: str | None
+    topics: tuple[str, ...]
 
 
-def _row(r: object) -> ItemRow:
-    return ItemRow(r.id, r.uid, r.kind, r.title, r.source, r.published, r.lede)  # type: ignore[attr-defined]
+_COLS = (items.c.id, items.c.uid, items.c.public_id, items.c.kind, items.c.title, items.c.source, items.c.url,
+         items.c.published, items.c.published_precision, items.c.sort_at, items.c.updated_at, items.c.lede,
+         items.c.body, items.c.captions, items.c.dateline_place, items.c.dateline_agency, items.c.category,
+         items.c.byline)
 
 
-_COLS = (items.c.id, items.c.uid, items.c.kind, items.c.title, items.c.source, items.c.published, items.c.lede)
+def _rows(conn: Connection, query: Any) -> list[ItemRow]:
+    raw = conn.execute(query).all()
+    topics: dict[int, list[str]] = defaultdict(list)
+    if raw:
+        for t in conn.execute(select(item_topics.c.item_id, item_topics.c.topic)
+                              .where(item_topics.c.item_id.in_([r.id for r in raw]))
+                              .order_by(item_topics.c.item_id, item_topics.c.topic)):
+            topics[t.item_id].append(t.topic)
+    return [ItemRow(
+        id=r.id, uid=r.uid, public_id=r.public_id, kind=r.kind, title=r.title, source=r.source, url=r.url,
+        published=r.published, published_precision=r.published_precision, sort_at=r.sort_at,
+        updated_at=r.updated_at, lede=r.lede, body=tuple(json.loads(r.body or "[]")),
+        captions=tuple(json.loads(r.captions or "[]")), dateline_place=r.dateline_place,
+        dateline_agency=r.dateline_agency, category=r.category, byline=r.byline, topics=tuple(topics[r.id]),
+    ) for r in raw]
 
 
-def latest_in_topic(conn: Connection, topic: str, limit: int) -> list[ItemRow]:
-    """Newest items of one topic, through the (topic, published) index."""
-    q = (select(*_COLS).join(item_topics, item_topics.c.item_id == items.c.id)
-         .where(item_topics.c.topic == topic)
-         .order_by(item_topics.c.published.desc(), item_topics.c.item_id.desc()).limit(limit))
-    return [_row(r) for r in conn.execute(q)]
+def _search(q: str) -> Any:
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(items.c.title.ilike(pattern, escape="\\"), items.c.lede.ilike(pattern, escape="\\"))
 
 
-def latest(conn: Connection, limit: int) -> list[ItemRow]:
-    q = select(*_COLS).order_by(items.c.published.desc(), items.c.id.desc()).limit(limit)
-    return [_row(r) for r in conn.execute(q)]
+def latest(conn: Connection, topic: str | None, limit: int, *, q: str | None = None, source: str | None = None,
+           before: tuple[datetime, int] | None = None) -> list[ItemRow]:
+    """Newest items of a topic (or of all), through the (topic, sort_at) or (sort_at) index.
+
+    ``before`` pages backwards from a (sort_at, id) position.
+    """
+    if topic is None:
+        query = select(*_COLS).order_by(items.c.sort_at.desc(), items.c.id.desc())
+        sort_col, id_col = items.c.sort_at, items.c.id
+    else:
+        query = (select(*_COLS).join(item_topics, item_topics.c.item_id == items.c.id)
+                 .where(item_topics.c.topic == topic)
+                 .order_by(item_topics.c.published.desc(), item_topics.c.item_id.desc()))
+        sort_col, id_col = item_topics.c.published, item_topics.c.item_id
+    if q:
+        query = query.where(_search(q))
+    if source:
+        query = query.where(items.c.source == source)
+    if before is not None:
+        query = query.where(or_(sort_col < before[0], and_(sort_col == before[0], id_col < before[1])))
+    return _rows(conn, query.limit(limit))
+
+
+def item_by_public_id(conn: Connection, kind: str, public_id: str) -> ItemRow | None:
+    found = _rows(conn, select(*_COLS).where(items.c.public_id == public_id, items.c.kind == kind))
+    return found[0] if found else None
+
+
+def related(conn: Connection, item_id: int, limit: int = 5) -> list[ItemRow]:
+    """Other items about the same story: none until coverage terms are stored."""
+    return []
 
 
 @dataclass(frozen=True)

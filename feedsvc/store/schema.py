@@ -44,12 +44,14 @@ items = Table(
     "items", metadata,
     Column("id", Integer, primary_key=True),
     Column("uid", String(255), nullable=False, unique=True),
+    Column("public_id", String(64), unique=True),
     Column("kind", String(10), nullable=False),
     Column("source", String(64)),
     Column("title", Text, nullable=False),
     Column("dedupe_key", String(64), nullable=False, unique=True),
     Column("url", Text),
     Column("published", UTCDateTime()),
+    Column("sort_at", UTCDateTime()),
     Column("published_precision", String(6)),
     Column("published_inferred", Boolean, nullable=False, default=False),
     Column("dateline_place", Text),
@@ -67,6 +69,7 @@ items = Table(
     Index("ix_items_published", "published"),
     Index("ix_items_file_id", "file_id"),
     Index("ix_items_url", "url"),
+    Index("ix_items_sort_at", "sort_at", "id"),
 )
 
 item_topics = Table(
@@ -75,6 +78,13 @@ item_topics = Table(
     Column("topic", String(64), primary_key=True),
     Column("published", UTCDateTime()),
     Index("ix_item_topics_topic_published", "topic", "published", "item_id"),
+)
+
+store_state = Table(
+    "store_state", metadata,
+    Column("name", String(32), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("changed_at", UTCDateTime(), nullable=False),
 )
 
 failures = Table(

@@ -34,7 +34,7 @@ class Counts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-_ARTICLE_COLS = (items.c.id, items.c.content_hash, items.c.dedupe_key, items.c.file_id)
+_ARTICLE_COLS = (items.c.id, items.c.content_hash, items.c.dedupe_key, items.c.file_id, items.c.created_at)
 _FILE_ID = select(files.c.id).where(files.c.path == bindparam("p_path"))
 _FILE_INSERT = insert(files).returning(files.c.id)
 _FILE_UPDATE = update(files).where(files.c.id == bindparam("p_id"))
@@ -175,13 +175,14 @@ def save_article(conn: Connection, row: ArticleRow, *, file_id: int | None, by_f
     An article is the same one when it comes from the same page file, has the same URL, or has the same
     source, title and day (a moved or copied file).
     """
-    key, fields, digest, published = row.key, row.fields, row.digest, row.published
+    key, fields, digest = row.key, row.fields, row.digest
     found = None
     if by_file and file_id is not None and not new_file:
         found = conn.execute(_BY_FILE, {"p_file": file_id}).first()
     if found is None and row.url:
         found = conn.execute(_BY_URL, {"p_url": row.url}).first()
-    uid = identity.mint_uid(authority, "article", key, published or now)
+    uid = identity.mint_uid(authority, "article", key, row.published or now)
+    sort_at = row.published or now
     uid_taken = False
     if found is None:
         for match in conn.execute(_BY_KEY_OR_UID, {"p_key": key, "p_uid": uid}):
@@ -190,11 +191,12 @@ def save_article(conn: Connection, row: ArticleRow, *, file_id: int | None, by_f
             else:
                 uid_taken = True
     if found is None:
+        uid = _free_uid(conn, uid) if uid_taken else uid
         item_id = int(conn.execute(_ITEM_INSERT, {
-            "uid": _free_uid(conn, uid) if uid_taken else uid, "kind": "article", "dedupe_key": key,
+            "uid": uid, "public_id": identity.public_id(uid), "kind": "article", "dedupe_key": key,
             "content_hash": digest, "file_id": file_id, "created_at": now, "updated_at": now,
-            **fields}).scalar_one())
-        topic_rows += _topic_rows(item_id, row.topics, published)
+            "sort_at": sort_at, **fields}).scalar_one())
+        topic_rows += _topic_rows(item_id, row.topics, sort_at)
         counts.articles_new += 1
         return item_id
     item_id = int(found.id)
@@ -206,9 +208,9 @@ def save_article(conn: Connection, row: ArticleRow, *, file_id: int | None, by_f
     clash = conn.execute(_KEY_CLASH, {"p_key": key, "p_id": item_id}).first()
     conn.execute(_ITEM_UPDATE, {"p_id": item_id, "dedupe_key": found.dedupe_key if clash else key,
                                 "content_hash": digest, "file_id": file_id or found.file_id, "updated_at": now,
-                                **fields})
+                                "sort_at": row.published or found.created_at, **fields})
     conn.execute(_TOPICS_CLEAR, {"p_id": item_id})
-    topic_rows += _topic_rows(item_id, row.topics, published)
+    topic_rows += _topic_rows(item_id, row.topics, row.published or found.created_at)
     counts.articles_updated += 1
     return item_id
 
@@ -227,15 +229,16 @@ def save_headlines(conn: Connection, fresh: FreshHeadlines, *, authority: str, n
         if key in stored:
             continue
         fields = _headline_fields(h)
-        rows.append({"uid": identity.mint_uid(authority, "headline", key, h.published.value if h.published else now),
-                     "kind": "headline", "dedupe_key": key, "content_hash": identity.content_hash(fields),
+        sort_at = h.published.value if h.published else now
+        uid = identity.mint_uid(authority, "headline", key, sort_at)
+        rows.append({"uid": uid, "public_id": identity.public_id(uid), "sort_at": sort_at, "kind": "headline", "dedupe_key": key, "content_hash": identity.content_hash(fields),
                      "created_at": now, "updated_at": now, **_HEADLINE_BLANKS, **fields})
     if not rows:
         return
     inserted = 0
     for row in conn.execute(_HEADLINES_INSERT[conn.dialect.name], rows):
         h = fresh.by_key[row.dedupe_key]
-        topic_rows += _topic_rows(row.id, h.topics, h.published.value if h.published else None)
+        topic_rows += _topic_rows(row.id, h.topics, h.published.value if h.published else now)
         inserted += 1
     counts.headlines_new += inserted
     counts.headlines_known += len(rows) - inserted

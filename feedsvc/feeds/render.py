@@ -1,0 +1,140 @@
+"""Feed records to bytes. Same records in, same bytes out: no clock is read here."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime, timezone
+from xml.sax.saxutils import quoteattr
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from .content import xml_text
+from .model import Feed
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
+GENERATOR = "feedsvc"
+
+
+def _generator(feed: Feed) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.id(feed.id)
+    fg.title(xml_text(feed.title))
+    fg.subtitle(xml_text(feed.subtitle) or xml_text(feed.title))
+    fg.link(href=feed.self_url, rel="self")
+    fg.link(href=feed.home_url, rel="alternate")
+    fg.language(feed.language)
+    fg.updated(feed.updated)
+    fg.lastBuildDate(feed.updated)
+    fg.generator(GENERATOR)
+    fg.author(name="feedsvc")
+    fg.ttl(feed.ttl_minutes)
+    for entry in reversed(feed.entries):  # feedgen prepends each new entry
+        fe = fg.add_entry()
+        fe.id(entry.id)
+        fe.guid(entry.id, permalink=False)
+        fe.title(xml_text(entry.title))
+        fe.link(href=entry.link, rel="alternate")
+        fe.updated(entry.updated)
+        if entry.published:
+            fe.published(entry.published)
+            fe.pubDate(entry.published)
+        if entry.summary:
+            fe.summary(xml_text(entry.summary))
+            fe.description(xml_text(entry.summary))
+        if entry.content_html:
+            fe.content(entry.content_html, type="html")
+        for author in entry.authors:
+            fe.author(name=xml_text(author))
+            fe.dc.dc_creator(xml_text(author))
+        for slug, label in entry.categories:
+            fe.category(term=slug, label=xml_text(label))
+    return fg
+
+
+def _add_links(root: etree._Element, parent: etree._Element, feed: Feed) -> bytes:
+    for link in feed.links:
+        el = etree.SubElement(parent, f"{{{ATOM_NS}}}link", rel=link.rel, href=link.href)
+        if link.type:
+            el.set("type", link.type)
+    if feed.archive:
+        etree.SubElement(parent, f"{{{HISTORY_NS}}}archive")
+    etree.cleanup_namespaces(root, top_nsmap={"atom": ATOM_NS, "fh": HISTORY_NS} if feed.archive
+                             else {"atom": ATOM_NS})
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def rss(feed: Feed) -> bytes:
+    """RSS 2.0 with atom:link self (and hub, archive links), guids that are not permalinks, content:encoded."""
+    fg = _generator(feed)
+    root = etree.fromstring(fg.rss_str(pretty=False))
+    channel = root.find("channel")
+    assert channel is not None
+    for item in channel.findall("item"):
+        for author in item.findall("author"):
+            item.remove(author)  # RSS author must be an e-mail address; dc:creator carries the name
+    return _add_links(root, channel, feed)
+
+
+def atom(feed: Feed) -> bytes:
+    """Atom 1.0 (RFC 4287), with RFC 5005 archive links when present."""
+    fg = _generator(feed)
+    root = etree.fromstring(fg.atom_str(pretty=False))
+    return _add_links(root, root, feed)
+
+
+def _rfc3339(value: datetime) -> str:
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def json_feed(feed: Feed) -> bytes:
+    """JSON Feed 1.1."""
+    doc: dict[str, object] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": feed.home_url,
+        "feed_url": feed.self_url,
+        "description": feed.subtitle,
+        "language": feed.language,
+        "authors": [{"name": "feedsvc"}],
+    }
+    hub = next((link for link in feed.links if link.rel == "hub"), None)
+    if hub:
+        doc["hubs"] = [{"type": "WebSub", "url": hub.href}]
+    prev = next((link for link in feed.links if link.rel == "prev-archive"), None)
+    if prev:
+        doc["_rfc5005"] = {"prev_archive": prev.href.replace(".xml", ".json")}
+    items = []
+    for e in feed.entries:
+        item: dict[str, object] = {"id": e.id, "url": e.link, "title": e.title}
+        if e.content_html:
+            item["content_html"] = e.content_html
+        else:
+            item["content_text"] = e.summary or e.title
+        if e.summary:
+            item["summary"] = e.summary
+        if e.published:
+            item["date_published"] = _rfc3339(e.published)
+        item["date_modified"] = _rfc3339(e.updated)
+        if e.authors:
+            item["authors"] = [{"name": a} for a in e.authors]
+        if e.categories:
+            item["tags"] = [label for _, label in e.categories]
+        items.append(item)
+    doc["items"] = items
+    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+def opml(title: str, outlines: list[tuple[str, str, str]], created: datetime) -> bytes:
+    """OPML 2.0 listing feeds as (title, xml_url, html_url)."""
+    rows = "\n".join(
+        f'    <outline type="rss" text={quoteattr(xml_text(t))} title={quoteattr(xml_text(t))} '
+        f"xmlUrl={quoteattr(x)} htmlUrl={quoteattr(h)}/>"
+        for t, x, h in outlines)
+    stamp = created.astimezone(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n'
+            f"    <title>{html.escape(xml_text(title))}</title>\n    <dateCreated>{stamp}</dateCreated>\n  </head>\n"
+            f"  <body>\n{rows}\n  </body>\n</opml>\n").encode("utf-8")

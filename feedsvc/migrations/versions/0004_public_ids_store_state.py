@@ -1,0 +1,44 @@
+"""Short public ids for item pages, a sort time for every item, and a store version for web caches.
+
+``sort_at`` is the publication time, or the first-seen time for items printed without one, so feeds order
+by one indexed, never-null column on every database.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("items") as batch:
+        batch.add_column(sa.Column("public_id", sa.String(64)))
+        batch.add_column(sa.Column("sort_at", sa.DateTime(timezone=True)))
+    # Existing items take the last part of their tag: URI, which never changes.
+    bind = op.get_bind()
+    rows = bind.execute(sa.text("SELECT id, uid FROM items")).all()
+    for row in rows:
+        bind.execute(sa.text("UPDATE items SET public_id = :p WHERE id = :i"),
+                     {"p": row.uid.rsplit("/", 1)[-1], "i": row.id})
+    op.execute("UPDATE items SET sort_at = COALESCE(published, created_at)")
+    op.execute("UPDATE item_topics SET published = (SELECT sort_at FROM items WHERE items.id = item_topics.item_id)")
+    op.create_index("ix_items_public_id", "items", ["public_id"], unique=True)
+    op.create_index("ix_items_sort_at", "items", ["sort_at", "id"])
+    op.create_table(
+        "store_state",
+        sa.Column("name", sa.String(32), primary_key=True),
+        sa.Column("version", sa.BigInteger, nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("store_state")
+    op.drop_index("ix_items_sort_at", table_name="items")
+    op.drop_index("ix_items_public_id", table_name="items")
+    with op.batch_alter_table("items") as batch:
+        batch.drop_column("sort_at")
+        batch.drop_column("public_id")

@@ -1,0 +1,15 @@
+// Show times in the reader's own zone, and copy feed addresses.
+for (const el of document.querySelectorAll("time[datetime][data-local]")) {
+  const when = new Date(el.getAttribute("datetime"));
+  if (!isNaN(when)) {
+    const opts = el.dataset.local === "day" ? { dateStyle: "long" } : { dateStyle: "long", timeStyle: "short" };
+    el.textContent = new Intl.DateTimeFormat(undefined, opts).format(when);
+  }
+}
+for (const button of document.querySelectorAll("button[data-copy]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    navigator.clipboard.writeText(document.getElementById(button.dataset.copy).value);
+    button.textContent = "Copied";
+  });
+}

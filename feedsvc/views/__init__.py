@@ -1,0 +1,1 @@
+"""Flask views: feeds for readers, pages for people."""

@@ -1,0 +1,80 @@
+"""Feed addresses: /feeds/<topic>.xml|.atom|.json and /feeds.opml."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from ..context import load_sources, load_taxonomy, setting
+from ..errors import NotFound
+from ..feeds import build, render
+from ..feeds.model import Feed
+from ..store import db, queries
+from ..webcache import FeedCache, Rendered
+from .http import cached_response, max_age, wants_html
+
+bp = Blueprint("feeds", __name__)
+RENDERERS = {"xml": render.rss, "atom": render.atom, "json": render.json_feed}
+
+
+def feed_cache() -> FeedCache:
+    cache = current_app.extensions.get("feedsvc.feed_cache")
+    if cache is None:
+        cache = current_app.extensions["feedsvc.feed_cache"] = FeedCache(db.get_engine())
+    return cache
+
+
+def _topic_or_404(topic: str) -> None:
+    taxonomy = load_taxonomy()
+    if topic != "all" and taxonomy.get(topic) is None:
+        known = ", ".join(["all", *taxonomy.slugs])
+        raise NotFound(f"There is no topic “{topic}”. Feeds exist for: {known}. See /feeds.opml for all of them.")
+
+
+def build_feed(query: build.Query, fmt: str) -> tuple[Feed, list[queries.ItemRow]]:
+    with db.get_engine().connect() as conn:
+        rows = queries.latest(conn, None if query.topic == "all" else query.topic, query.limit,
+                              q=query.q or None, source=query.source or None)
+    feed = build.feed(query, fmt, rows, base_url=setting("BASE_URL"), authority=setting("TAG_AUTHORITY"),
+                      taxonomy=load_taxonomy(), sources=load_sources(), ttl_minutes=setting("RESCAN_MINUTES"),
+                      hub=setting("HUB_URL") or None)
+    return feed, rows
+
+
+@bp.get("/feeds/<topic>.<any(xml, atom, json):fmt>")
+def topic_feed(topic: str, fmt: str) -> Response:
+    """One topic's feed; a browser gets a readable preview of the same entries."""
+    _topic_or_404(topic)
+    query = build.Query.parse(topic, request.args.to_dict())
+    if wants_html(request):
+        feed, _ = build_feed(query, fmt)
+        html = render_template("feed_preview.html", feed=feed, fmt=fmt, address=feed.self_url)
+        return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept, Accept-Encoding"})
+
+    def render_now() -> Rendered:
+        feed, _ = build_feed(query, fmt)
+        return Rendered.of(RENDERERS[fmt](feed), feed.updated)
+
+    rendered = feed_cache().get_or_render(("feed", fmt, query), render_now)
+    headers = {}
+    hub = setting("HUB_URL")
+    if hub:
+        headers["Link"] = f'<{hub}>; rel="hub", <{setting("BASE_URL")}{query.path(fmt)}>; rel="self"'
+    return cached_response(request, rendered, f"{build.FORMATS[fmt]}; charset=utf-8",
+                           cache_seconds=max_age(setting("RESCAN_MINUTES")), extra_headers=headers)
+
+
+@bp.get("/feeds.opml")
+def opml() -> Response:
+    """Every topic feed in one file, to import all at once."""
+    base = setting("BASE_URL")
+
+    def render_now() -> Rendered:
+        taxonomy = load_taxonomy()
+        outlines = [("All topics", f"{base}/feeds/all.xml", f"{base}/")]
+        outlines += [(t.title, f"{base}/feeds/{t.slug}.xml", f"{base}/topics/{t.slug}") for t in taxonomy.topics]
+        created = build.EPOCH
+        return Rendered.of(render.opml("feedsvc topics", outlines, created), created)
+
+    rendered = feed_cache().get_or_render(("opml",), render_now)
+    return cached_response(request, rendered, "text/x-opml; charset=utf-8",
+                           cache_seconds=max_age(setting("RESCAN_MINUTES")))

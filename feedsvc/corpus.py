@@ -29,7 +29,7 @@ from .ingest.topics import Taxonomy
 from .store import db, state, writer
 from .store.schema import files
 
-KNOWN_CACHE = 200_000
+KNOWN_CACHE = 50_000
 PARALLEL_FROM = 200  # below this many changed files, worker start-up costs more than it saves
 CHUNK = 16
 WINDOW = 4  # chunks in flight per worker

@@ -49,13 +49,6 @@ def _text(raw: str) -> str:
     return raw
 
 
-def _bool(raw: str) -> bool:
-    lowered = raw.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off", ""}:
-        return False
-    raise ValueError("must be true or false")
 
 
 @dataclass(frozen=True)
@@ -96,8 +89,6 @@ SETTINGS: tuple[Setting, ...] = (
             "`Cache-Control: max-age`)."),
     Setting("HUB_URL", "", _optional_url,
             "WebSub hub. When set, feeds link to it and it is pinged after an ingest changes them."),
-    Setting("INGEST_ON_START", "false", _bool,
-            "Ingest the corpus folder when the development server starts."),
 )
 
 BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
@@ -143,5 +134,19 @@ def resolve_path(value: str, root: Path) -> Path:
     return path if path.is_absolute() else root / path
 
 
+def rewrite_readme(path: Path) -> None:
+    """Replace the table between the settings markers of README with the current one."""
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- settings -->\n", "\n<!-- /settings -->"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    path.write_text(head + start + readme_table() + end + tail, encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(readme_table())
+    import sys
+
+    if len(sys.argv) > 1:
+        rewrite_readme(Path(sys.argv[1]))
+    else:
+        print(readme_table())

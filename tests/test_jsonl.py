@@ -47,3 +47,10 @@ def test_bad_lines_name_line_and_field(raw: str, reason: str, sources) -> None: 
     err = out[1][1]
     assert isinstance(err, IngestError) and err.line == 2 and reason in err.reason
     assert isinstance(out[0][1], Headline) and isinstance(out[2][1], Headline)
+
+
+def test_escaped_control_characters_are_removed(sources) -> None:  # type: ignore[no-untyped-def]
+    text = lines({"title": "Nul\u0000 and bell\u0007 title", "body": ["Para\u0000 one."]})
+    (_, record), = list(jsonl.read(text, sources))
+    assert isinstance(record, Article)
+    assert record.title == "Nul and bell title" and record.body == ("Para one.",)

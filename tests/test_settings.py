@@ -37,4 +37,4 @@ def test_create_app_reads_environment(monkeypatch: pytest.MonkeyPatch, tmp_path)
 
 def test_readme_documents_every_setting() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert settings.readme_table() in readme, "regenerate with: python -m feedsvc.settings"
+    assert settings.readme_table() in readme, "regenerate with: python -m feedsvc.settings README.md"

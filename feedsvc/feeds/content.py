@@ -19,7 +19,7 @@ def xml_text(text: str) -> str:
 
 def sanitize(fragment: str) -> str:
     """HTML that every reader can show safely: a small set of tags, no scripts, styles or event handlers."""
-    return xml_text(nh3.clean(fragment, tags=_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https"},
+    return xml_text(nh3.clean(xml_text(fragment), tags=_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https"},
                               link_rel="noopener noreferrer"))
 
 

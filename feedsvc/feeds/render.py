@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 from xml.sax.saxutils import quoteattr
 
@@ -18,12 +19,28 @@ HISTORY_NS = "http://purl.org/syndication/history/1.0"
 GENERATOR = "feedsvc"
 
 
+UNTITLED = "(untitled)"
+
+
+def _clean(feed: Feed) -> Feed:
+    """Every text of the feed as XML 1.0 can carry it, with a title wherever formats require one."""
+    entries = tuple(replace(
+        e, title=xml_text(e.title).strip() or UNTITLED,
+        summary=xml_text(e.summary).strip() or None if e.summary else None,
+        content_html=xml_text(e.content_html) or None if e.content_html else None,
+        authors=tuple(a for a in (xml_text(a).strip() for a in e.authors) if a),
+        categories=tuple((xml_text(slug), xml_text(label).strip() or xml_text(slug)) for slug, label in e.categories),
+    ) for e in feed.entries)
+    title = xml_text(feed.title).strip() or UNTITLED
+    return replace(feed, title=title, subtitle=xml_text(feed.subtitle).strip() or title, entries=entries)
+
+
 def _generator(feed: Feed) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.id(feed.id)
-    fg.title(xml_text(feed.title))
-    fg.subtitle(xml_text(feed.subtitle) or xml_text(feed.title))
+    fg.title(feed.title)
+    fg.subtitle(feed.subtitle)
     fg.link(href=feed.self_url, rel="self")
     fg.link(href=feed.home_url, rel="alternate")
     fg.language(feed.language)
@@ -36,22 +53,22 @@ def _generator(feed: Feed) -> FeedGenerator:
         fe = fg.add_entry()
         fe.id(entry.id)
         fe.guid(entry.id, permalink=False)
-        fe.title(xml_text(entry.title))
+        fe.title(entry.title)
         fe.link(href=entry.link, rel="alternate")
         fe.updated(entry.updated)
         if entry.published:
             fe.published(entry.published)
             fe.pubDate(entry.published)
         if entry.summary:
-            fe.summary(xml_text(entry.summary))
-            fe.description(xml_text(entry.summary))
+            fe.summary(entry.summary)
+            fe.description(entry.summary)
         if entry.content_html:
             fe.content(entry.content_html, type="html")
         for author in entry.authors:
-            fe.author(name=xml_text(author))
-            fe.dc.dc_creator(xml_text(author))
+            fe.author(name=author)
+            fe.dc.dc_creator(author)
         for slug, label in entry.categories:
-            fe.category(term=slug, label=xml_text(label))
+            fe.category(term=slug, label=label)
     return fg
 
 
@@ -69,6 +86,7 @@ def _add_links(root: etree._Element, parent: etree._Element, feed: Feed) -> byte
 
 def rss(feed: Feed) -> bytes:
     """RSS 2.0 with atom:link self (and hub, archive links), guids that are not permalinks, content:encoded."""
+    feed = _clean(feed)
     fg = _generator(feed)
     root = etree.fromstring(fg.rss_str(pretty=False))
     channel = root.find("channel")
@@ -81,6 +99,7 @@ def rss(feed: Feed) -> bytes:
 
 def atom(feed: Feed) -> bytes:
     """Atom 1.0 (RFC 4287), with RFC 5005 archive links when present."""
+    feed = _clean(feed)
     fg = _generator(feed)
     root = etree.fromstring(fg.atom_str(pretty=False))
     return _add_links(root, root, feed)
@@ -92,6 +111,7 @@ def _rfc3339(value: datetime) -> str:
 
 def json_feed(feed: Feed) -> bytes:
     """JSON Feed 1.1."""
+    feed = _clean(feed)
     doc: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,

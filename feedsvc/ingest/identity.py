@@ -34,7 +34,7 @@ def dedupe_key(record: Article | Headline) -> str:
     return _digest("article", record.source or "", title_key(record.title), day)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _headline_key(source: str, title: str, published: datetime | None) -> str:
     # Memoised: a news line repeats the same headlines on every page of a site.
     when = published.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M") if published else ""

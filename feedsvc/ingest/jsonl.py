@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import IngestError
 from . import dates
+from .decode import clean
 from .records import Article, Headline, Stamp
 from .sources import Sources
 
@@ -24,7 +25,7 @@ def _text(obj: dict[str, Any], key: str, line: int, *, required: bool = False) -
         return None
     if not isinstance(value, str):
         raise IngestError(f"field {key!r} must be a string, not {type(value).__name__}", line=line)
-    value = " ".join(value.split())
+    value = " ".join(clean(value).split())
     if required and not value:
         raise IngestError(f"field {key!r} is empty", line=line)
     return value or None
@@ -63,9 +64,9 @@ def parse_record(raw: str, line: int, sources: Sources) -> Article | Headline:
         raise IngestError("field 'topics' must be a list of strings", line=line)
     body_raw = obj.get("body")
     if isinstance(body_raw, str):
-        body = tuple(p.strip() for p in body_raw.split("\n\n") if p.strip())
+        body = tuple(p.strip() for p in clean(body_raw).split("\n\n") if p.strip())
     elif isinstance(body_raw, list) and all(isinstance(p, str) for p in body_raw):
-        body = tuple(p.strip() for p in body_raw if p.strip())
+        body = tuple(p.strip() for p in map(clean, body_raw) if p.strip())
     elif body_raw is None:
         body = ()
     else:

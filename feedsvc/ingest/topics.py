@@ -87,7 +87,7 @@ class Rule:
     categories: frozenset[str]
 
 
-MEMO_SIZE = 50_000
+MEMO_SIZE = 20_000
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table,
-                        Text, TypeDecorator)
+                        Text, TypeDecorator, text)
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes stored as UTC; SQLite hands back naive values, which are UTC."""
@@ -66,9 +66,8 @@ items = Table(
     Column("file_id", Integer, ForeignKey("files.id", ondelete="SET NULL")),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
-    Index("ix_items_published", "published"),
     Index("ix_items_file_id", "file_id"),
-    Index("ix_items_url", "url"),
+    Index("ix_items_url", "url", sqlite_where=text("url IS NOT NULL"), postgresql_where=text("url IS NOT NULL")),
     Index("ix_items_sort_at", "sort_at", "id"),
 )
 

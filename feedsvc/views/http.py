@@ -5,11 +5,16 @@ from __future__ import annotations
 import math
 import time
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import Request, Response
+from werkzeug.datastructures import Headers
 from werkzeug.http import http_date, parse_date
 
 from ..webcache import Rendered
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/xml",
               "text/xml", "application/json")
@@ -28,6 +33,17 @@ def max_age(rescan_minutes: int, now: float | None = None) -> int:
     period = rescan_minutes * 60
     now = time.time() if now is None else now
     return max(60, int(math.ceil(now / period) * period - now))
+
+
+class ValidatedResponse(Response):
+    """A response whose 304 keeps Last-Modified: werkzeug drops it as an entity header, but RFC 9110 (15.4.5)
+    allows it, and pollers that validate by date alone need it back to stay in step."""
+
+    def get_wsgi_headers(self, environ: WSGIEnvironment) -> Headers:
+        headers = super().get_wsgi_headers(environ)
+        if self.status_code == 304 and "Last-Modified" in self.headers:
+            headers["Last-Modified"] = self.headers["Last-Modified"]
+        return headers
 
 
 def _matches(header: str | None, *etags: str) -> bool:
@@ -58,9 +74,9 @@ def cached_response(request: Request, rendered: Rendered, content_type: str, *, 
         since: datetime | None = parse_date(request.headers.get("If-Modified-Since"))
         not_modified = since is not None and rendered.last_modified.replace(microsecond=0) <= since
     if not_modified:
-        return Response(status=304, headers=headers)
+        return ValidatedResponse(status=304, headers=headers)
     body = rendered.gzipped if use_gzip else rendered.body
-    response = Response(body, status=200, content_type=content_type, headers=headers)
+    response = ValidatedResponse(body, status=200, content_type=content_type, headers=headers)
     if use_gzip:
         response.headers["Content-Encoding"] = "gzip"
     return response

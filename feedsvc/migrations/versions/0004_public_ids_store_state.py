@@ -27,6 +27,11 @@ def upgrade() -> None:
     op.execute("UPDATE item_topics SET published = (SELECT sort_at FROM items WHERE items.id = item_topics.item_id)")
     op.create_index("ix_items_public_id", "items", ["public_id"], unique=True)
     op.create_index("ix_items_sort_at", "items", ["sort_at", "id"])
+    # sort_at serves every ordering that published did; most items have no URL: index only those that do.
+    op.drop_index("ix_items_published", table_name="items")
+    op.drop_index("ix_items_url", table_name="items")
+    op.create_index("ix_items_url", "items", ["url"], sqlite_where=sa.text("url IS NOT NULL"),
+                    postgresql_where=sa.text("url IS NOT NULL"))
     op.create_table(
         "store_state",
         sa.Column("name", sa.String(32), primary_key=True),
@@ -37,6 +42,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("store_state")
+    op.drop_index("ix_items_url", table_name="items")
+    op.create_index("ix_items_url", "items", ["url"])
+    op.create_index("ix_items_published", "items", ["published"])
     op.drop_index("ix_items_sort_at", table_name="items")
     op.drop_index("ix_items_public_id", table_name="items")
     with op.batch_alter_table("items") as batch:

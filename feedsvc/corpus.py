@@ -173,7 +173,8 @@ def ingest_file(conn: Connection, path: Path, known: Known | None, job: Job, see
         return result
     rows = [writer.article_row(a) for a in extracted.articles]
     for attempt in range(1, RETRIES + 1):
-        fresh = writer.fresh_headlines(extracted.headlines, seen, job.classify_headline)
+        fresh = writer.fresh_headlines(extracted.headlines, seen, authority=job.authority, now=job.now,
+                                       classify=job.classify_headline)
         counts = writer.Counts()
         topic_rows: list[dict[str, Any]] = []
         try:
@@ -185,8 +186,7 @@ def ingest_file(conn: Connection, path: Path, known: Known | None, job: Job, see
                     writer.save_article(conn, row, file_id=file_id, by_file=path.suffix == ".txt",
                                         authority=job.authority, now=job.now, counts=counts,
                                         topic_rows=topic_rows, new_file=known is None and attempt == 1)
-                writer.save_headlines(conn, fresh, authority=job.authority, now=job.now, counts=counts,
-                                      topic_rows=topic_rows, seen=seen)
+                writer.save_headlines(conn, fresh, now=job.now, counts=counts, topic_rows=topic_rows, seen=seen)
                 writer.flush_topics(conn, topic_rows)
                 for err in extracted.errors:
                     writer.record_failure(conn, path=key, line=err.line, reason=err.reason, now=job.now)

@@ -222,13 +222,33 @@ def find_time_only(text: str, ctx: Context) -> Found | None:
     return Found(Stamp(value, "minute", inferred=True), m.start(), m.end())
 
 
+_MEMO: dict[tuple[str, tzinfo, int | None], Found | None] = {}
+_MEMO_SIZE = 20_000
+
+
 def whole(text: str, ctx: Context) -> Found | None:
-    """A time that is the whole of ``text`` (a timestamp line), allowing a trailing view counter."""
+    """A time that is the whole of ``text`` (a timestamp line), allowing a trailing view counter.
+
+    Results that do not depend on the capture time are memoised: a site prints the same news-line
+    timestamps on every page.
+    """
     stripped = text.strip().strip("|·•-–— ")
     if not stripped or len(stripped) > 48:
         return None
     if not _HAS_DIGIT.search(stripped) and not _DAY_WORD.match(stripped):
         return None
+    key = (stripped, ctx.zone, ctx.year)
+    if key in _MEMO:
+        return _MEMO[key]
+    found = _whole(stripped, ctx)
+    if found is None or not (found.stamp.inferred or found.year_missing):
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = found
+    return found
+
+
+def _whole(stripped: str, ctx: Context) -> Found | None:
     found = find(stripped, ctx, allow_relative=True)
     if found is None:
         found = find_time_only(stripped, ctx)

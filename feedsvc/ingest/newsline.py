@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,7 +29,9 @@ class Block:
     lines: frozenset[int]
 
 
+@lru_cache(maxsize=20_000)
 def _is_title(line: str) -> bool:
+    # Memoised: a news line repeats the same headlines on every page of a site.
     text = line.strip()
     return 2 <= len(text) <= _MAX_TITLE and any(c.isalpha() for c in text) and not boilerplate.is_furniture(text)
 

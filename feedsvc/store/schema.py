@@ -43,7 +43,7 @@ files = Table(
 items = Table(
     "items", metadata,
     Column("id", Integer, primary_key=True),
-    Column("uid", String(255), nullable=False, unique=True),
+    Column("uid", String(255), nullable=False),  # unique through public_id, which it is built from
     Column("public_id", String(64), unique=True),
     Column("kind", String(10), nullable=False),
     Column("source", String(64)),

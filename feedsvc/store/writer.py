@@ -42,10 +42,10 @@ _FAILURES_CLEAR = delete(failures).where(failures.c.path == bindparam("p_path"))
 _FAILURE_INSERT = insert(failures)
 _BY_FILE = select(*_ARTICLE_COLS).where(items.c.file_id == bindparam("p_file"), items.c.kind == "article")
 _BY_URL = select(*_ARTICLE_COLS).where(items.c.url == bindparam("p_url"), items.c.kind == "article")
-_BY_KEY_OR_UID = select(*_ARTICLE_COLS, items.c.uid).where(
-    or_(items.c.dedupe_key == bindparam("p_key"), items.c.uid == bindparam("p_uid")))
+_BY_KEY_OR_PUBLIC_ID = select(*_ARTICLE_COLS).where(
+    or_(items.c.dedupe_key == bindparam("p_key"), items.c.public_id == bindparam("p_public")))
 _KEY_CLASH = select(items.c.id).where(items.c.dedupe_key == bindparam("p_key"), items.c.id != bindparam("p_id"))
-_UID_TAKEN = select(items.c.id).where(items.c.uid == bindparam("p_uid"))
+_PUBLIC_ID_TAKEN = select(items.c.id).where(items.c.public_id == bindparam("p_public"))
 _ITEM_INSERT = insert(items).returning(items.c.id)
 # Two writers may meet the same news-line headline at once: the second insert of a key does nothing.
 _HEADLINES_INSERT = {
@@ -107,24 +107,32 @@ def article_row(article: Article) -> ArticleRow:
 
 @dataclass
 class FreshHeadlines:
-    """Headlines not yet seen in this run, keyed and classified before the write transaction begins."""
+    """Headlines not yet seen in this run, keyed, classified and made into rows before the write begins."""
 
     by_key: dict[str, Headline]
+    rows: dict[str, dict[str, Any]]
     repeated: int
 
 
-def fresh_headlines(headlines: Sequence[Headline], seen: MutableSet[str],
+def fresh_headlines(headlines: Sequence[Headline], seen: MutableSet[str], *, authority: str, now: datetime,
                     classify: Callable[[Headline], Headline] | None = None) -> FreshHeadlines:
-    """Drop the headlines this run has stored already (``seen``); classify the rest."""
+    """Drop the headlines this run has stored already (``seen``); classify the rest and build their rows."""
     fresh: dict[str, Headline] = {}
+    rows: dict[str, dict[str, Any]] = {}
     repeated = 0
     for h in headlines:
         key = identity.dedupe_key(h)
         if key in seen or key in fresh:
             repeated += 1
-        else:
-            fresh[key] = classify(h) if classify is not None else h
-    return FreshHeadlines(fresh, repeated)
+            continue
+        h = fresh[key] = classify(h) if classify is not None else h
+        fields = _headline_fields(h)
+        sort_at = h.published.value if h.published else now
+        uid = identity.mint_uid(authority, "headline", key, sort_at)
+        rows[key] = {"uid": uid, "public_id": identity.public_id(uid), "sort_at": sort_at, "kind": "headline",
+                     "dedupe_key": key, "content_hash": identity.content_hash(fields), "created_at": now,
+                     "updated_at": now, **_HEADLINE_BLANKS, **fields}
+    return FreshHeadlines(fresh, rows, repeated)
 
 
 def upsert_file(conn: Connection, *, path: str, size: int, mtime_ns: int, sha256: str, status: str,
@@ -162,7 +170,7 @@ def flush_topics(conn: Connection, rows: list[dict[str, Any]]) -> None:
 def _free_uid(conn: Connection, uid: str) -> str:
     """``uid``, or ``uid-2``, ``uid-3``… when an edited item's old key minted it already."""
     candidate, n = uid, 1
-    while conn.execute(_UID_TAKEN, {"p_uid": candidate}).first():
+    while conn.execute(_PUBLIC_ID_TAKEN, {"p_public": identity.public_id(candidate)}).first():
         n += 1
         candidate = f"{uid}-{n}"
     return candidate
@@ -185,7 +193,7 @@ def save_article(conn: Connection, row: ArticleRow, *, file_id: int | None, by_f
     sort_at = row.published or now
     uid_taken = False
     if found is None:
-        for match in conn.execute(_BY_KEY_OR_UID, {"p_key": key, "p_uid": uid}):
+        for match in conn.execute(_BY_KEY_OR_PUBLIC_ID, {"p_key": key, "p_public": identity.public_id(uid)}):
             if match.dedupe_key == key:
                 found = match
             else:
@@ -215,7 +223,7 @@ def save_article(conn: Connection, row: ArticleRow, *, file_id: int | None, by_f
     return item_id
 
 
-def save_headlines(conn: Connection, fresh: FreshHeadlines, *, authority: str, now: datetime, counts: Counts,
+def save_headlines(conn: Connection, fresh: FreshHeadlines, *, now: datetime, counts: Counts,
                    topic_rows: list[dict[str, Any]], seen: MutableSet[str]) -> None:
     """Insert the fresh headlines that the store does not hold yet; ``seen`` learns every key."""
     counts.headlines_known += fresh.repeated
@@ -224,15 +232,7 @@ def save_headlines(conn: Connection, fresh: FreshHeadlines, *, authority: str, n
     stored = set(conn.scalars(_KNOWN_KEYS, {"p_keys": list(fresh.by_key)}))
     counts.headlines_known += len(stored)
     seen.update(fresh.by_key)
-    rows = []
-    for key, h in fresh.by_key.items():
-        if key in stored:
-            continue
-        fields = _headline_fields(h)
-        sort_at = h.published.value if h.published else now
-        uid = identity.mint_uid(authority, "headline", key, sort_at)
-        rows.append({"uid": uid, "public_id": identity.public_id(uid), "sort_at": sort_at, "kind": "headline", "dedupe_key": key, "content_hash": identity.content_hash(fields),
-                     "created_at": now, "updated_at": now, **_HEADLINE_BLANKS, **fields})
+    rows = [row for key, row in fresh.rows.items() if key not in stored]
     if not rows:
         return
     inserted = 0

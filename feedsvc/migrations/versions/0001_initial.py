@@ -26,7 +26,7 @@ def upgrade() -> None:
     op.create_table(
         "items",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("uid", sa.String(255), nullable=False, unique=True),
+        sa.Column("uid", sa.String(255), nullable=False),
         sa.Column("kind", sa.String(10), nullable=False),
         sa.Column("source", sa.String(64)),
         sa.Column("title", sa.Text, nullable=False),
@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("file_id", sa.Integer, sa.ForeignKey("files.id", ondelete="SET NULL")),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("updated_at", TZ, nullable=False),
+        sa.UniqueConstraint("uid", name="uq_items_uid"),
     )
     op.create_index("ix_items_published", "items", ["published"])
     op.create_index("ix_items_file_id", "items", ["file_id"])

@@ -26,6 +26,10 @@ def upgrade() -> None:
     op.execute("UPDATE items SET sort_at = COALESCE(published, created_at)")
     op.execute("UPDATE item_topics SET published = (SELECT sort_at FROM items WHERE items.id = item_topics.item_id)")
     op.create_index("ix_items_public_id", "items", ["public_id"], unique=True)
+    # A uid is built from its public id, so the public id's unique index keeps uids unique as well; one
+    # random-key index less for every insert to update.
+    with op.batch_alter_table("items") as batch:
+        batch.drop_constraint("uq_items_uid", type_="unique")
     op.create_index("ix_items_sort_at", "items", ["sort_at", "id"])
     # sort_at serves every ordering that published did; most items have no URL: index only those that do.
     op.drop_index("ix_items_published", table_name="items")
@@ -46,6 +50,8 @@ def downgrade() -> None:
     op.create_index("ix_items_url", "items", ["url"])
     op.create_index("ix_items_published", "items", ["published"])
     op.drop_index("ix_items_sort_at", table_name="items")
+    with op.batch_alter_table("items") as batch:
+        batch.create_unique_constraint("uq_items_uid", ["uid"])
     op.drop_index("ix_items_public_id", table_name="items")
     with op.batch_alter_table("items") as batch:
         batch.drop_column("sort_at")

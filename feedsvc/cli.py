@@ -14,7 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from . import corpus, jobs
+from . import corpus, jobs, websub
 from .context import corpus_dir, load_sources, load_taxonomy
 from .errors import FeedsvcError
 from .ingest import meta
@@ -55,6 +55,13 @@ def ingest_command(paths: tuple[Path, ...]) -> None:
                                 progress=progress)
     for line in summary.lines():
         click.echo(line)
+    changed = summary.counts.articles_new + summary.counts.articles_updated + summary.counts.headlines_new
+    if cfg["HUB_URL"] and changed:
+        urls = websub.feed_urls(cfg["BASE_URL"], load_taxonomy().slugs)
+        problems = websub.publish(cfg["HUB_URL"], urls)
+        click.echo(f"websub: {len(urls) - len(problems)} of {len(urls)} feeds announced to {cfg['HUB_URL']}")
+        for problem in problems:
+            click.echo(f"websub: {problem}", err=True)
     if summary.failures:
         sys.exit(1)
 

@@ -207,7 +207,7 @@ def test_pages_link_their_feeds(feeds_app) -> None:  # type: ignore[no-untyped-d
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "default-src 'none'" in page.headers["Content-Security-Policy"]
     assert "SOCHI (TASS) —" in text and "© Alexander Shcherbak/TASS" in text
-    assert "2017-05-16T21:00:00+00:00" in text
+    assert '<time datetime="2017-05-17">17 May 2017</time>' in text  # the source's calendar day, not UTC's
     headline = next(e for e in feed.entries if e.title.startswith("Erdogan"))
     assert client.get(headline.link.replace("http://127.0.0.1:5000", "")).status_code == 200
     assert client.get("/articles/nosuchid").status_code == 404

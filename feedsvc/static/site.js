@@ -2,8 +2,7 @@
 for (const el of document.querySelectorAll("time[datetime][data-local]")) {
   const when = new Date(el.getAttribute("datetime"));
   if (!isNaN(when)) {
-    const opts = el.dataset.local === "day" ? { dateStyle: "long" } : { dateStyle: "long", timeStyle: "short" };
-    el.textContent = new Intl.DateTimeFormat(undefined, opts).format(when);
+    el.textContent = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" }).format(when);
   }
 }
 for (const button of document.querySelectorAll("button[data-copy]")) {

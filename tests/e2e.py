@@ -1,0 +1,81 @@
+"""End-to-end helpers: the Procfile's web server as a real process, and headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def procfile_command(kind: str) -> str:
+    for line in (ROOT / "Procfile").read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"{kind}:"):
+            return line.split(":", 1)[1].strip()
+    raise AssertionError(f"Procfile has no {kind}: line")
+
+
+@contextmanager
+def web_server(env: dict[str, str]) -> Iterator[str]:
+    """Run the Procfile's ``web:`` line as written, on a free port, until the block ends."""
+    port = free_port()
+    bin_dir = str(Path(sys.executable).parent)  # the installed environment, as a self-hoster has it active
+    full_env = {**os.environ, **env, "PORT": str(port), "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    proc = subprocess.Popen(["bash", "-c", "exec " + procfile_command("web")], cwd=ROOT, env=full_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/feeds.opml", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    output = proc.stdout.read().decode() if proc.stdout else ""
+                    raise AssertionError(f"web server did not start:\n{output}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, 15)
+        proc.wait(timeout=10)
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail("headless Chromium (Debian package chromium) is required in CI")
+    pytest.skip("chromium not installed")
+
+
+def browse(url: str, *, width: int, height: int, screenshot: Path | None, tmp: Path) -> tuple[str, str]:
+    """Load ``url`` in headless Chromium; return the DOM after scripts ran, and the browser's log."""
+    base = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--hide-scrollbars", f"--user-data-dir={tmp}", f"--window-size={width},{height}",
+            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000"]
+    dom = subprocess.run([*base, "--dump-dom", url], capture_output=True, text=True, timeout=60)
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([*base, f"--screenshot={screenshot}", url], capture_output=True, timeout=60)
+    return dom.stdout, dom.stderr

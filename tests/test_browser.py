@@ -1,0 +1,58 @@
+"""What a person sees: pages served by the Procfile's web server, loaded in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from feedsvc import create_app
+from tests.conftest import SEEDS
+from tests.e2e import ARTIFACTS, browse, web_server
+
+pytestmark = pytest.mark.browser
+SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("site")
+    url = f"sqlite:///{folder / 'site.sqlite3'}"
+    app = create_app({"DATABASE_URL": url, "CORPUS_DIR": str(SEEDS)})
+    assert app.test_cli_runner().invoke(args=["ingest"]).exit_code == 0
+    app.extensions["feedsvc.engine"].dispose()
+    with web_server({"FEEDSVC_DATABASE_URL": url}) as base:
+        yield base
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize(("name", "path", "expect"), [
+    ("home", "/", "News by topic"),
+    ("topic", "/topics/politics", "Follow Politics in your feed reader"),
+    ("feed-preview", "/feeds/politics.xml", "paste its address into a feed reader"),
+])
+def test_pages_render_in_a_real_browser(site: str, size: str, name: str, path: str, expect: str,
+                                        tmp_path: Path) -> None:
+    width, height = SIZES[size]
+    shot = ARTIFACTS / f"{name}-{size}.png"
+    dom, log = browse(site + path, width=width, height=height, screenshot=shot, tmp=tmp_path)
+    assert expect in dom
+    assert "Content Security Policy" not in log, log  # the strict policy blocked nothing of ours
+    assert re.search(r'<main id="main" role="main">', dom) and 'role="banner"' in dom and 'lang="en"' in dom
+    assert shot.exists() and shot.stat().st_size > 5000
+    if path != "/":
+        assert 'hidden=""' not in dom.split("data-copy")[1][:40]  # the copy button was revealed: scripts ran
+    # times were rewritten into the reader's zone by the page's script
+    assert "UTC</time>" not in dom
+
+
+def test_article_page(site: str, tmp_path: Path) -> None:
+    dom, _ = browse(site + "/topics/politics", width=1280, height=900, screenshot=None, tmp=tmp_path)
+    link = re.search(r'href="(/articles/[0-9a-f]+)">All contacts with US leader', dom)
+    assert link, "the TASS article is listed under politics"
+    page, log = browse(site + link.group(1), width=390, height=844, screenshot=ARTIFACTS / "article-phone.png",
+                       tmp=tmp_path)
+    assert "SOCHI (TASS) —" in page and "© Alexander Shcherbak/TASS" in page
+    assert "17 May 2017" in page  # a date printed without a time stays the source's day in any zone
+    assert "Content Security Policy" not in log

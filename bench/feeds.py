@@ -108,6 +108,24 @@ def warm_p50_ms(base: str, n: int = 300) -> float:
     return statistics.median(times)
 
 
+def invalidation_seconds(url: str, base: str, out: Path) -> float:
+    """From the commit of an ingest in another process until every web worker serves the new item."""
+    import json as json_mod
+
+    title = f"Freshness probe {time.time_ns()}"
+    folder = out / "probe"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{title[-8:]}.jsonl").write_text(json_mod.dumps({"title": title, "source": "apa", "topics": ["sports"],
+                                                               "published": "2030-01-01T00:00:00+00:00"}) + "\n")
+    env = {**os.environ, "FEEDSVC_DATABASE_URL": url}
+    subprocess.run([sys.executable, "-m", "flask", "--app", "feedsvc", "ingest", str(folder)], env=env, check=True,
+                   capture_output=True, cwd=ROOT)
+    committed = time.monotonic()
+    while not all(title in urllib.request.urlopen(base + "/feeds/sports.xml").read().decode() for _ in range(20)):
+        time.sleep(0.02)
+    return time.monotonic() - committed
+
+
 def stop(proc: subprocess.Popen[bytes]) -> None:
     os.killpg(proc.pid, 15)
     proc.wait(timeout=10)
@@ -133,6 +151,8 @@ def main() -> None:
             print(f"  cold render of /feeds/politics.xml: {cold:.1f} ms (median); warm request p50: {warm:.2f} ms")
             if pages != sizes[-1]:
                 continue
+            print(f"  an ingest in another process reached every web worker after "
+                  f"{invalidation_seconds(url, base, args.out):.2f}s")
             etag = urllib.request.urlopen(base + "/feeds/politics.xml").headers["ETag"]
             warm_rps, warm_p99 = wrk(base + "/feeds/politics.xml", args.duration)
             nm_rps, nm_p99 = wrk(base + "/feeds/politics.xml", args.duration, {"If-None-Match": etag})

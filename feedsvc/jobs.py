@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select
 
 from .errors import IngestError
-from .ingest import decode, pages
+from .ingest import decode, pages, terms
 from .ingest.files import classify_article, classify_headline
-from .ingest.records import PageMeta
+from .ingest.records import Article, PageMeta, Stamp
 from .ingest.sources import Sources
 from .ingest.topics import Taxonomy
-from .store import state
+from .store import state, writer
 from .store.schema import item_topics, items
 
 BATCH = 2000
@@ -42,16 +42,26 @@ def parse_file(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy,
     return parsed.to_json()
 
 
+def _terms_of(row: Any) -> tuple[str, ...]:
+    published = Stamp(row.published, "day") if row.published else None
+    article = Article(title=row.title, published=published, source=None, lede=row.lede,
+                      body=tuple(json.loads(row.body or "[]")))
+    return terms.coverage_terms(article)
+
+
 def reclassify(engine: Engine, taxonomy: Taxonomy) -> int:
-    """Re-tag every stored item with ``taxonomy``; returns how many items' topics changed."""
+    """Re-tag every stored item with ``taxonomy``, and refresh articles' coverage terms.
+
+    Returns how many items' topics changed.
+    """
     changed = 0
     last_id = 0
     bump = False
     while True:
         with engine.begin() as conn:
             rows = conn.execute(
-                select(items.c.id, items.c.title, items.c.lede, items.c.category, items.c.given_topics,
-                       items.c.sort_at).where(items.c.id > last_id).order_by(items.c.id).limit(BATCH)).all()
+                select(items.c.id, items.c.kind, items.c.title, items.c.lede, items.c.body, items.c.published,
+                       items.c.category, items.c.given_topics, items.c.sort_at).where(items.c.id > last_id).order_by(items.c.id).limit(BATCH)).all()
             if not rows:
                 if bump:
                     state.bump(conn)
@@ -62,6 +72,8 @@ def reclassify(engine: Engine, taxonomy: Taxonomy) -> int:
                                   .where(item_topics.c.item_id.in_([row.id for row in rows]))):
                 current[r.item_id].add(r.topic)
             for row in rows:
+                if row.kind == "article":
+                    writer.set_terms(conn, row.id, _terms_of(row), replace_old=True)
                 text = " \n ".join(filter(None, (row.title, row.lede)))
                 wanted = taxonomy.classify(text, category=row.category, given=json.loads(row.given_topics or "[]"))
                 if set(wanted) == current[row.id]:

@@ -75,3 +75,16 @@ def test_bad_topics_file_names_the_field(tmp_path: Path) -> None:
     topics.write_text('[[topic]]\nslug = "x"\ntitle = "x"\nkeywords = "war"\n', encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["reclassify"])
     assert "topic 'x'.keywords: must be a list of strings" in result.output
+
+
+def test_reclassify_restores_coverage_terms(sqlite_app) -> None:  # type: ignore[no-untyped-def]
+    from feedsvc.store.schema import item_terms
+
+    runner = sqlite_app.test_cli_runner()
+    assert runner.invoke(args=["ingest"]).exit_code == 0
+    with sqlite_app.app_context(), db.get_engine().begin() as conn:
+        before = sorted(conn.execute(select(item_terms.c.item_id, item_terms.c.term)).all())
+        conn.execute(item_terms.delete())
+    assert before and runner.invoke(args=["reclassify"]).exit_code == 0
+    with sqlite_app.app_context(), db.get_engine().connect() as conn:
+        assert sorted(conn.execute(select(item_terms.c.item_id, item_terms.c.term)).all()) == before

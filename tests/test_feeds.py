@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import json
 import os
 from datetime import datetime, timezone
@@ -211,3 +212,59 @@ def test_pages_link_their_feeds(feeds_app) -> None:  # type: ignore[no-untyped-d
     headline = next(e for e in feed.entries if e.title.startswith("Erdogan"))
     assert client.get(headline.link.replace("http://127.0.0.1:5000", "")).status_code == 200
     assert client.get("/articles/nosuchid").status_code == 404
+
+
+def test_related_coverage_links_the_two_seeds(feeds_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    extra = tmp_path / "other"
+    extra.mkdir()
+    (extra / "budget.txt").write_text(
+        "Turkish parliament approves budget\n\nANKARA, March 3 (AA) - The Turkish parliament approved the budget "
+        "after Finance Minister Mehmet Simsek presented it to Erdogan and the Ankara lawmakers.\n\n"
+        "Simsek said Erdogan and the Ankara lawmakers backed the plan.\n", encoding="utf-8")
+    with feeds_app.app_context():
+        corpus.ingest(db.get_engine(), [extra], sources=load_sources(), taxonomy=load_taxonomy(),
+                      max_bytes=10**6, authority="feedsvc.invalid", now=NOW)
+    client = feeds_app.test_client()
+    feed = feedparser.parse(client.get("/feeds/all.xml").data)
+    pages = {e.title: e.link.replace("http://127.0.0.1:5000", "") for e in feed.entries if "/articles/" in e.link}
+
+    def page_of(prefix: str) -> str:
+        return next(link for title, link in pages.items() if title.startswith(prefix))
+
+    tass, ednews, other = page_of("All contacts with US"), page_of("No doubt, Trump"), page_of("Turkish parliament")
+    tass_page = client.get(tass).get_data(as_text=True)
+    ednews_page = client.get(ednews).get_data(as_text=True)
+    assert "Related coverage" in tass_page and ednews in tass_page
+    assert "Related coverage" in ednews_page and tass in ednews_page
+    assert "Related coverage" not in client.get(other).get_data(as_text=True)
+    assert other not in tass_page
+
+
+def test_what_the_w3c_validator_warns_about(feeds_app) -> None:  # type: ignore[no-untyped-def]
+    """The warnings that catch most feeds, checked on every topic in RSS and Atom."""
+    client = feeds_app.test_client()
+    atom_ns = "{http://www.w3.org/2005/Atom}"
+    with feeds_app.app_context():
+        slugs = ["all", *load_taxonomy().slugs]
+    for slug in slugs:
+        rss = etree.fromstring(client.get(f"/feeds/{slug}.xml").data)
+        channel = rss.find("channel")
+        assert [link.get("href") for link in channel.findall(f"{atom_ns}link") if link.get("rel") == "self"] == \
+            [f"http://127.0.0.1:5000/feeds/{slug}.xml"]
+        guids = [g.text for g in channel.iter("guid")]
+        assert len(guids) == len(set(guids)), "duplicate ids"
+        for item in channel.findall("item"):
+            assert item.find("guid").get("isPermaLink") == "false"
+            assert item.find("author") is None  # RSS author must be an e-mail address
+            date = item.findtext("pubDate")
+            assert date is None or re.fullmatch(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000",
+                                                date), date
+            html_text = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or ""
+            assert "<script" not in html_text and " on" not in html_text.split(">")[0]
+            for url in re.findall(r'(?:href|src)="([^"]*)"', html_text):
+                assert url.startswith(("http://", "https://")), url
+        atom = etree.fromstring(client.get(f"/feeds/{slug}.atom").data)
+        ids = [e.findtext(f"{atom_ns}id") for e in atom.findall(f"{atom_ns}entry")]
+        assert len(ids) == len(set(ids))
+        for entry in atom.findall(f"{atom_ns}entry"):
+            assert entry.find(f"{atom_ns}updated") is not None and entry.find(f"{atom_ns}title").text

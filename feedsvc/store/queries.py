@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 
-from .schema import failures, files, item_topics, items
+from .schema import failures, files, item_terms, item_topics, items
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,19 @@ def item_by_public_id(conn: Connection, kind: str, public_id: str) -> ItemRow | 
 
 
 def related(conn: Connection, item_id: int, limit: int = 5) -> list[ItemRow]:
-    """Other items about the same story: none until coverage terms are stored."""
-    return []
+    """Other articles about the same story: sharing an event date and two names, or six names."""
+    mine, theirs = item_terms.alias("mine"), item_terms.alias("theirs")
+    shared = func.count()
+    dates = func.sum(case((theirs.c.term.like("date:%"), 1), else_=0))
+    matches = (select(theirs.c.item_id, shared.label("shared"))
+               .join(theirs, and_(theirs.c.term == mine.c.term, theirs.c.item_id != mine.c.item_id))
+               .where(mine.c.item_id == item_id)
+               .group_by(theirs.c.item_id)
+               .having(or_(and_(dates >= 1, shared - dates >= 2), shared - dates >= 6))
+               .order_by(shared.desc(), theirs.c.item_id).limit(limit)).subquery()
+    rows = _rows(conn, select(*_COLS).join(matches, matches.c.item_id == items.c.id)
+                 .order_by(matches.c.shared.desc(), items.c.id))
+    return rows
 
 
 @dataclass(frozen=True)

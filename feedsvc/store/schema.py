@@ -79,6 +79,13 @@ item_topics = Table(
     Index("ix_item_topics_topic_published", "topic", "published", "item_id"),
 )
 
+item_terms = Table(
+    "item_terms", metadata,
+    Column("term", String(64), primary_key=True),
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_item_terms_item_id", "item_id"),
+)
+
 store_state = Table(
     "store_state", metadata,
     Column("name", String(32), primary_key=True),

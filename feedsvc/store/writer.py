@@ -16,9 +16,9 @@ from sqlalchemy import Connection, bindparam, delete, insert, or_, select, updat
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..ingest import identity
+from ..ingest import identity, terms
 from ..ingest.records import Article, Headline
-from .schema import failures, files, item_topics, items
+from .schema import failures, files, item_terms, item_topics, items
 
 
 @dataclass
@@ -58,6 +58,8 @@ _ITEM_UPDATE = update(items).where(items.c.id == bindparam("p_id"))
 _KNOWN_KEYS = select(items.c.dedupe_key).where(items.c.dedupe_key.in_(bindparam("p_keys", expanding=True)))
 _TOPICS_CLEAR = delete(item_topics).where(item_topics.c.item_id == bindparam("p_id"))
 _TOPICS_INSERT = insert(item_topics)
+_TERMS_CLEAR = delete(item_terms).where(item_terms.c.item_id == bindparam("p_id"))
+_TERMS_INSERT = insert(item_terms)
 _HEADLINE_BLANKS = {"file_id": None, "dateline_place": None, "dateline_agency": None, "category": None,
                     "byline": None, "body": None, "captions": None}
 
@@ -97,12 +99,23 @@ class ArticleRow:
     url: str | None
     published: datetime | None
     topics: tuple[str, ...]
+    terms: tuple[str, ...]
 
 
 def article_row(article: Article) -> ArticleRow:
     fields = _article_fields(article)
     return ArticleRow(identity.dedupe_key(article), fields, identity.content_hash(fields), article.url,
-                      article.published.value if article.published else None, article.topics)
+                      article.published.value if article.published else None, article.topics,
+                      terms.coverage_terms(article))
+
+
+def set_terms(conn: Connection, item_id: int, values: Iterable[str], *, replace_old: bool) -> None:
+    """An article's coverage terms, replacing those it had."""
+    if replace_old:
+        conn.execute(_TERMS_CLEAR, {"p_id": item_id})
+    rows = [{"term": t[:64], "item_id": item_id} for t in dict.fromkeys(values)]
+    if rows:
+        conn.execute(_TERMS_INSERT, rows)
 
 
 @dataclass
@@ -205,6 +218,7 @@ def save_article(conn: Connection, row: ArticleRow, *, file_id: int | None, by_f
             "content_hash": digest, "file_id": file_id, "created_at": now, "updated_at": now,
             "sort_at": sort_at, **fields}).scalar_one())
         topic_rows += _topic_rows(item_id, row.topics, sort_at)
+        set_terms(conn, item_id, row.terms, replace_old=False)
         counts.articles_new += 1
         return item_id
     item_id = int(found.id)
@@ -219,6 +233,7 @@ def save_article(conn: Connection, row: ArticleRow, *, file_id: int | None, by_f
                                 "sort_at": row.published or found.created_at, **fields})
     conn.execute(_TOPICS_CLEAR, {"p_id": item_id})
     topic_rows += _topic_rows(item_id, row.topics, row.published or found.created_at)
+    set_terms(conn, item_id, row.terms, replace_old=True)
     counts.articles_updated += 1
     return item_id
 

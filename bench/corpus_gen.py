@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-WORDS = ("minister president talks summit energy oil market storm flood court league champion ceasefire border "
-         "budget parliament agreement company deal election region capital officials statement visit "
-         "delegation trade export growth project railway corridor investment security army missile").split()
+WORDS = ["minister", "president", "talks", "summit", "energy", "oil", "market", "storm", "flood", "court", "league", "champion", "ceasefire", "border", "budget", "parliament", "agreement", "company", "deal", "election", "region", "capital", "officials", "statement", "visit", "delegation", "trade", "export", "growth", "project", "railway", "corridor", "investment", "security", "army", "missile"]
 PLACES = ["MOSCOW", "SOCHI", "ANKARA", "WASHINGTON", "BAKU", "LONDON", "TEHRAN"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -32,7 +30,7 @@ def _newsline(rng: random.Random, stream: list[tuple[str, datetime]], at: int, s
 
 def page(rng: random.Random, n: int, stream: list[tuple[str, datetime]]) -> str:
     """One page; the shape rotates through TASS, Eurasia Diary, Anadolu, AP and AZERTAC styles."""
-    when = datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=7 * n)
+    when = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=7 * n)
     title = f"{_headline(rng, n)} story"
     body = [_sentence(rng) for _ in range(rng.randint(4, 9))]
     shape = n % 5
@@ -62,7 +60,7 @@ def page(rng: random.Random, n: int, stream: list[tuple[str, datetime]]) -> str:
 def generate(folder: Path, count: int, seed: int = 7) -> None:
     """Write ``count`` pages into ``folder`` (in subfolders of 1,000)."""
     rng = random.Random(seed)
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     stream = [(_headline(rng, k) + " headline", start + timedelta(minutes=5 * k)) for k in range(count // 2 + 60)]
     for n in range(count):
         sub = folder / f"{n // 1000:04d}"

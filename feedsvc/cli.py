@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -77,9 +77,9 @@ def parse_command(file: Path, as_json: bool, now: datetime | None) -> None:
     """Show what would be extracted from one page, without storing anything."""
     cfg = current_app.config["FEEDSVC"]
     data = file.read_bytes()
-    captured = now or datetime.fromtimestamp(file.stat().st_mtime, timezone.utc)
+    captured = now or datetime.fromtimestamp(file.stat().st_mtime, UTC)
     if captured.tzinfo is None:
-        captured = captured.replace(tzinfo=timezone.utc)
+        captured = captured.replace(tzinfo=UTC)
     page = jobs.parse_file(file, data, sources=load_sources(), taxonomy=load_taxonomy(),
                            max_bytes=cfg["MAX_FILE_BYTES"], captured=captured, page_meta=meta.read(file))
     if as_json:

@@ -14,7 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -54,8 +54,8 @@ class Summary:
     def lines(self) -> list[str]:
         c = self.counts
         out = [
-            f"files: {self.files_read} read, {self.files_unchanged} unchanged, {len({f.path for f in self.failures})}"
-            " failed",
+            (f"files: {self.files_read} read, {self.files_unchanged} unchanged, "
+             f"{len({f.path for f in self.failures})} failed"),
             f"articles: {c.articles_new} new, {c.articles_updated} updated, {c.articles_unchanged} unchanged",
             f"headlines: {c.headlines_new} new, {c.headlines_known} already known",
         ]
@@ -163,7 +163,7 @@ def ingest_file(conn: Connection, path: Path, known: Known | None, job: Job, see
         page_meta = meta.parse(side_data.decode("utf-8"), str(side)) if side else None
         extracted = ingest_files.extract(path, data, sources=job.sources, taxonomy=job.taxonomy,
                                          max_bytes=job.max_bytes, page_meta=page_meta,
-                                         captured=datetime.fromtimestamp(mtime_ns / 1e9, timezone.utc))
+                                         captured=datetime.fromtimestamp(mtime_ns / 1e9, UTC))
     except UnicodeDecodeError:
         error = IngestError("metadata file is not UTF-8", path=str(side))
         _fail(conn, result, error, key, size, mtime_ns, sha, job.now)
@@ -260,7 +260,7 @@ def ingest(engine: Engine, paths: Iterable[Path], *, sources: Sources, taxonomy:
            authority: str, now: datetime | None = None, workers: int | None = None,
            progress: Callable[[int, int], None] | None = None) -> Summary:
     """Ingest every corpus file under ``paths``; failures are recorded and never stop the rest."""
-    job = Job(sources, taxonomy, max_bytes, authority, now or datetime.now(timezone.utc))
+    job = Job(sources, taxonomy, max_bytes, authority, now or datetime.now(UTC))
     summary = Summary()
     with engine.connect() as conn:
         state = {r.path: Known(r.size, r.mtime_ns, r.sha256, r.status == "ok")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from feedsvc.store import db
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 PG_URL = os.environ.get("FEEDSVC_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
-CAPTURED = datetime(2025, 7, 5, 17, 0, tzinfo=timezone.utc)
+CAPTURED = datetime(2025, 7, 5, 17, 0, tzinfo=UTC)
 
 
 def _postgres_available() -> str | None:
@@ -29,7 +29,7 @@ def _postgres_available() -> str | None:
             conn.execute(text("select 1"))
         engine.dispose()
         return None
-    except Exception as exc:  # any failure to connect means the server is not usable here
+    except Exception as exc:  # noqa: BLE001 (any failure to connect means the server is not usable here)
         return f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 

@@ -74,8 +74,8 @@ def browse(url: str, *, width: int, height: int, screenshot: Path | None, tmp: P
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--hide-scrollbars", f"--user-data-dir={tmp}", f"--window-size={width},{height}",
             "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000"]
-    dom = subprocess.run([*base, "--dump-dom", url], capture_output=True, text=True, timeout=60)
+    dom = subprocess.run([*base, "--dump-dom", url], capture_output=True, text=True, timeout=60, check=False)
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([*base, f"--screenshot={screenshot}", url], capture_output=True, timeout=60)
+        subprocess.run([*base, f"--screenshot={screenshot}", url], capture_output=True, timeout=60, check=False)
     return dom.stdout, dom.stderr

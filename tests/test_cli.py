@@ -53,10 +53,9 @@ def test_reclassify_after_editing_topics(tmp_path: Path) -> None:
         fh.write('\n[[topic]]\nslug = "gaza"\ntitle = "Gaza"\nkeywords = ["Gaza"]\n')
     result = runner.invoke(args=["reclassify"])
     assert result.exit_code == 0, result.output
-    with app.app_context():
-        with db.get_engine().connect() as conn:
-            tagged = set(conn.scalars(select(items.c.title).join(item_topics, item_topics.c.item_id == items.c.id)
-                                      .where(item_topics.c.topic == "gaza")))
+    with app.app_context(), db.get_engine().connect() as conn:
+        tagged = set(conn.scalars(select(items.c.title).join(item_topics, item_topics.c.item_id == items.c.id)
+                                  .where(item_topics.c.topic == "gaza")))
     assert "Trump says there could be Gaza deal next week" in tagged
     assert "Building collapse in Pakistan kills 15" not in tagged
     assert len(tagged) == 5

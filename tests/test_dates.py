@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,7 @@ import pytest
 from feedsvc.ingest import dates
 
 BAKU = ZoneInfo("Asia/Baku")
-CTX = dates.Context(BAKU, captured=datetime(2025, 7, 5, 12, 0, tzinfo=timezone.utc))
+CTX = dates.Context(BAKU, captured=datetime(2025, 7, 5, 12, 0, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(("text", "iso", "precision"), [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import feedparser
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +20,7 @@ NASTY = st.one_of(
                      "مرحبا بالعالم \u202e", "&amp; &lt; &#0; &#xD800;", "<![CDATA[x]]>", "\ufffe\uffff",
                      "<img src=x onerror=alert(1)>", "javascript:alert(1)", "x" * 4000]),
 )
-WHEN = datetime(2025, 7, 5, 16, 20, tzinfo=timezone.utc)
+WHEN = datetime(2025, 7, 5, 16, 20, tzinfo=UTC)
 
 
 def _feed(title: str, body: list[str], lede: str, credit: str) -> Feed:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import gzip
-import re
 import json
 import os
-from datetime import datetime, timezone
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -18,7 +18,7 @@ from feedsvc.context import load_sources, load_taxonomy
 from feedsvc.store import db
 from tests.conftest import SEEDS
 
-NOW = datetime(2025, 7, 6, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 7, 6, 8, 0, tzinfo=UTC)
 GOLDEN = Path(__file__).parent / "data" / "feeds"
 FORMATS = {"xml": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 
@@ -90,7 +90,7 @@ def test_json_feed_fields(feeds_app) -> None:  # type: ignore[no-untyped-def]
         assert "content_html" in item or "content_text" in item
         assert "author" not in item
         if "date_published" in item:
-            assert datetime.fromisoformat(item["date_published"].replace("Z", "+00:00")).tzinfo is not None
+            assert datetime.fromisoformat(item["date_published"]).tzinfo is not None
     article = next(i for i in doc["items"] if i["title"].startswith("All contacts with US leader"))
     assert "<figcaption>US President Donald Trump" in article["content_html"]
     assert "SOCHI (TASS) —" in article["content_html"]

@@ -68,7 +68,7 @@ def test_kill_mid_run(kind: str, tmp_path: Path, request: pytest.FixtureRequest)
 
     stored = consistent()
     assert 50 <= stored < 1500, "the run was not interrupted mid-way"
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     assert f"files: {1500 - stored} read, {stored} unchanged, 0 failed" in result.stdout
     assert consistent() == 1500

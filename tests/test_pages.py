@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from feedsvc.errors import IngestError
 from feedsvc.ingest import pages
 from feedsvc.ingest.records import PageMeta
 
-CAPTURED = datetime(2024, 3, 3, 15, 0, tzinfo=timezone.utc)
+CAPTURED = datetime(2024, 3, 3, 15, 0, tzinfo=UTC)
 
 
 def parse(text: str, sources, meta: PageMeta | None = None):  # type: ignore[no-untyped-def]
@@ -254,7 +254,7 @@ Analysts expect more gains.
 """
     a = parse(text, sources).article
     assert a is not None and a.published is not None
-    assert a.published.value == datetime(2024, 3, 3, 13, 0, tzinfo=timezone.utc)
+    assert a.published.value == datetime(2024, 3, 3, 13, 0, tzinfo=UTC)
     assert a.published.inferred is True
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from feedsvc.errors import IngestError
 from feedsvc.ingest import dates, files, jsonl, meta, pages
 
-CAPTURED = datetime(2025, 7, 5, tzinfo=timezone.utc)
+CAPTURED = datetime(2025, 7, 5, tzinfo=UTC)
 LINES = st.lists(st.one_of(
     st.text(max_size=120),
     st.sampled_from(["", "All news", "News line", "Hamısı", "20:20 05.07.2025", "Politics 09:53 11.12.2019",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from feedsvc.store import db
 from feedsvc.store.schema import failures, files, item_topics, items
 from tests.conftest import SEEDS
 
-NOW = datetime(2025, 7, 6, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 7, 6, 8, 0, tzinfo=UTC)
 
 
 def run(engine, paths, sources, taxonomy, now=NOW):  # type: ignore[no-untyped-def]
@@ -41,7 +41,7 @@ def test_seeds_ingest_and_reingest(engine, sources, taxonomy, tmp_path) -> None:
     assert first.failures == []
     with engine.connect() as conn:
         art = conn.execute(select(items).where(items.c.kind == "article", items.c.source == "tass")).one()
-        assert art.published == datetime(2017, 5, 16, 21, 0, tzinfo=timezone.utc)
+        assert art.published == datetime(2017, 5, 16, 21, 0, tzinfo=UTC)
         assert art.published.tzinfo is not None
         assert art.uid.startswith("tag:example.org,2017-05-16:article/")
         assert json.loads(art.captions)[0]["credit"] == "Alexander Shcherbak/TASS"
@@ -71,7 +71,7 @@ def test_changed_file_updates_article_and_keeps_id(engine, sources, taxonomy, tm
     edited = text.replace("No doubt, Trump realizes benefits", "No doubt: Trump realises the benefits")
     edited = edited.replace("closed for the media.", "closed for the media.\n\nA new closing paragraph.")
     page.write_text(edited, encoding="utf-8")
-    later = datetime(2025, 7, 7, tzinfo=timezone.utc)
+    later = datetime(2025, 7, 7, tzinfo=UTC)
     again = run(engine, [folder], sources, taxonomy, now=later)
     assert again.counts.articles_updated == 1 and again.counts.articles_new == 0
     assert again.counts.headlines_new == 0 and again.counts.headlines_known == 40

@@ -20,7 +20,7 @@ def hub() -> Iterator[tuple[str, list[dict[str, list[str]]]]]:
     received: list[dict[str, list[str]]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the http.server API)
+        def do_POST(self) -> None:
             length = int(self.headers["Content-Length"])
             received.append(urllib.parse.parse_qs(self.rfile.read(length).decode()))
             self.send_response(204)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from ..ingest.sources import Sources
@@ -13,7 +13,7 @@ from ..store.queries import ItemRow
 from .content import article_html
 from .model import Entry, Feed, Link
 
-EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 FORMATS = {"xml": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}

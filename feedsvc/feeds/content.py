@@ -31,7 +31,7 @@ def article_html(lede: str | None, body: list[str], captions: list[dict[str, str
         parts.append(f"<p><strong>{html.escape(lede)}</strong></p>")
     for cap in captions:
         text = html.escape(cap.get("text") or "")
-        credit = f" <small>© {html.escape(cap['credit'])}</small>" if cap.get("credit") else ""
+        credit = f" <small>© {html.escape(cap.get('credit') or '')}</small>" if cap.get("credit") else ""
         parts.append(f"<figure><figcaption>{text}{credit}</figcaption></figure>")
     for n, paragraph in enumerate(body):
         prefix = f"<b>{html.escape(dateline)}</b> " if n == 0 and dateline else ""

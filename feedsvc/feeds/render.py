@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from xml.sax.saxutils import quoteattr
 
 from feedgen.feed import FeedGenerator
@@ -106,7 +106,7 @@ def atom(feed: Feed) -> bytes:
 
 
 def _rfc3339(value: datetime) -> str:
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def json_feed(feed: Feed) -> bytes:
@@ -154,7 +154,7 @@ def opml(title: str, outlines: list[tuple[str, str, str]], created: datetime) ->
         f'    <outline type="rss" text={quoteattr(xml_text(t))} title={quoteattr(xml_text(t))} '
         f"xmlUrl={quoteattr(x)} htmlUrl={quoteattr(h)}/>"
         for t, x, h in outlines)
-    stamp = created.astimezone(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    stamp = created.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n'
             f"    <title>{html.escape(xml_text(title))}</title>\n    <dateCreated>{stamp}</dateCreated>\n  </head>\n"
-            f"  <body>\n{rows}\n  </body>\n</opml>\n").encode("utf-8")
+            f"  <body>\n{rows}\n  </body>\n</opml>\n").encode()

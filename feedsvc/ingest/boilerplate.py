@@ -26,8 +26,7 @@ _RELATED_PREFIX = re.compile(
     r"читайте также|смотрите также|по теме|həmçinin (?:oxuyun|bax)|oxu|ayrıca bakınız|ilgili haberler)\b",
     re.IGNORECASE,
 )
-_WIDGETS = frozenset("facebook twitter x telegram whatsapp vk vkontakte linkedin email e-mail "
-                     "copy link odnoklassniki ok reddit pinterest share print".split())
+_WIDGETS = frozenset(["facebook", "twitter", "x", "telegram", "whatsapp", "vk", "vkontakte", "linkedin", "email", "e-mail", "copy", "link", "odnoklassniki", "ok", "reddit", "pinterest", "share", "print"])
 _COUNTER = re.compile(r"^(?:comments?|views?|likes?|shares?|просмотр\w*|комментари\w*|baxış\w*|şərh\w*)?"
                       r"\s*[:(]?\s*\d+\s*\)?\s*(?:comments?|views?|likes?|shares?|просмотр\w*|baxış\w*|şərh\w*)?$",
                       re.IGNORECASE)

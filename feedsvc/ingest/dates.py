@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_tz
 
 from .records import Precision, Stamp
@@ -41,8 +41,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("month_day", r"(?:" + _TIME0 + r",?\s+)?(?<![\w])" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)"
                       r"(?:,?\s+(?P<y>\d{4})(?!\d))?(?:" + _SEP + _TIME + ")?"),
         ("slashed", r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?:\s+" + _TIME + ")?"),
-        ("rfc822", r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-                   r"\s+\d{2,4}\s+\d{2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|GMT|UTC|UT|[ECMP][SD]T|Z)"),
+        ("rfc822", (r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+                    r"\s+\d{2,4}\s+\d{2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|GMT|UTC|UT|[ECMP][SD]T|Z)")),
     )
 )
 _RELATIVE = re.compile(
@@ -109,7 +109,7 @@ def _infer_year(month: int, day: int, ctx: Context) -> tuple[int, bool]:
     """The year of a date printed without one: a known year, else the latest not after capture."""
     if ctx.year is not None:
         return ctx.year, False
-    ref = (ctx.captured or datetime.now(timezone.utc)).astimezone(ctx.zone).date()
+    ref = (ctx.captured or datetime.now(UTC)).astimezone(ctx.zone).date()
     year = ref.year
     try:
         if date(year, month, day) > ref + timedelta(days=1):
@@ -158,7 +158,7 @@ def _build(name: str, m: re.Match[str], ctx: Context) -> tuple[Stamp, bool] | No
 
 def _fixed_zone(raw: str) -> tzinfo:
     if raw.upper() in {"Z", "UTC", "GMT"}:
-        return timezone.utc
+        return UTC
     sign = -1 if raw[0] == "-" else 1
     digits = raw[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
@@ -186,7 +186,7 @@ def find(text: str, ctx: Context, *, allow_relative: bool = False) -> Found | No
 
 
 def _relative(text: str, ctx: Context) -> Found | None:
-    ref = (ctx.captured or datetime.now(timezone.utc)).astimezone(ctx.zone)
+    ref = (ctx.captured or datetime.now(UTC)).astimezone(ctx.zone)
     m = _RELATIVE.search(text)
     if m:
         n_raw = m.group("n") or m.group("n_ru") or m.group("n_az")
@@ -215,7 +215,7 @@ def find_time_only(text: str, ctx: Context) -> Found | None:
     hm = _hour(m.groupdict())
     if hm is None:
         return None
-    ref = (ctx.captured or datetime.now(timezone.utc)).astimezone(ctx.zone)
+    ref = (ctx.captured or datetime.now(UTC)).astimezone(ctx.zone)
     value = ref.replace(hour=hm[0], minute=hm[1], second=0, microsecond=0)
     if value > ref + timedelta(minutes=5):
         value -= timedelta(days=1)

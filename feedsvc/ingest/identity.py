@@ -6,8 +6,8 @@ import hashlib
 import json
 import re
 import unicodedata
+from datetime import UTC, datetime
 from functools import lru_cache
-from datetime import datetime, timezone
 
 from .records import Article, Headline
 
@@ -37,7 +37,7 @@ def dedupe_key(record: Article | Headline) -> str:
 @lru_cache(maxsize=16384)
 def _headline_key(source: str, title: str, published: datetime | None) -> str:
     # Memoised: a news line repeats the same headlines on every page of a site.
-    when = published.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M") if published else ""
+    when = published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if published else ""
     return _digest("headline", source, title_key(title), when)
 
 
@@ -47,7 +47,7 @@ def content_hash(fields: dict[str, object]) -> str:
 
 def mint_uid(authority: str, kind: str, key: str, when: datetime) -> str:
     """An RFC 4151 tag URI; the date is the item's own (or first-seen) day, so it never needs to change."""
-    return f"tag:{authority},{when.astimezone(timezone.utc).date().isoformat()}:{kind}/{key[:20]}"
+    return f"tag:{authority},{when.astimezone(UTC).date().isoformat()}:{kind}/{key[:20]}"
 
 
 def public_id(uid: str) -> str:

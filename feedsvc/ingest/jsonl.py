@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import IngestError
@@ -35,9 +35,9 @@ def _published(raw: str | None, zone: Any, line: int) -> Stamp | None:
     if raw is None:
         return None
     try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        value = datetime.fromisoformat(raw)
     except ValueError:
-        found = dates.whole(raw, dates.Context(zone, captured=datetime.now(timezone.utc)))
+        found = dates.whole(raw, dates.Context(zone, captured=datetime.now(UTC)))
         if found is None:
             raise IngestError(f"field 'published': cannot read {raw!r} as a date", line=line) from None
         return found.stamp

@@ -19,8 +19,8 @@ _DATELINES = tuple(re.compile(rx) for rx in (
     # ANKARA, March 3 (AA) -      WASHINGTON (AP) —
     rf"^{_PLACE}(?:,\s+(?P<date>[^()]{{3,24}}?))?\s+\((?P<agency>[A-Za-z{_UP}][\w .&-]{{0,30}})\)\s*[-–—]+\s*",
     # Baku, 12 March, AZERTAC
-    rf"^(?P<place>[{_UP}][\w'’ -]{{1,30}}),\s+(?P<date>\d{{1,2}}\s+\w+|\w+\s+\d{{1,2}}),\s+"
-    rf"(?P<agency>[{_UP}]{{2,}})\b[.:]?\s*",
+    (rf"^(?P<place>[{_UP}][\w'’ -]{{1,30}}),\s+(?P<date>\d{{1,2}}\s+\w+|\w+\s+\d{{1,2}}),\s+"
+     rf"(?P<agency>[{_UP}]{{2,}})\b[.:]?\s*"),
     # MOSCOW, March 3 —           MOSCOW —
     rf"^{_PLACE}(?:,\s+(?P<date>\w+\s+\d{{1,2}}|\d{{1,2}}\s+\w+))?\s+[-–—]+\s+(?P<agency>)",
 ))
@@ -211,26 +211,26 @@ def _units(lines: list[str], ctx: dates.Context, head: _Head, captions: list[Cap
     title: str | None = None
     units: list[_Unit] = []
     for p_index, para in enumerate(p for p in paragraphs if p):
-        kept = _captions(para, captions) if title is not None else list(para)
-        for line in kept:
-            if line is None:
+        kept: list[str | None] = _captions(para, captions) if title is not None else list(para)
+        for kept_line in kept:
+            if kept_line is None:
                 if units and units[-1].kind != "caption":
                     units.append(_Unit("caption", para=p_index))
                 continue
-            if title is None or len([u for u in units if u.kind == "text"]) < _HEAD_TEXTS:
-                if _meta_line(line, ctx, head):
-                    units.append(_Unit("meta", para=p_index))
-                    continue
+            in_head = title is None or len([u for u in units if u.kind == "text"]) < _HEAD_TEXTS
+            if in_head and _meta_line(kept_line, ctx, head):
+                units.append(_Unit("meta", para=p_index))
+                continue
             if title is None:
-                if _title_like(line):
-                    title = " ".join(line.split())
+                if _title_like(kept_line):
+                    title = " ".join(kept_line.split())
                     continue
                 return None, []
             last = units[-1] if units else None
             if last and last.kind == "text" and last.para == p_index:
-                last.text = f"{last.text} {line}"
+                last.text = f"{last.text} {kept_line}"
             else:
-                units.append(_Unit("text", line, p_index))
+                units.append(_Unit("text", kept_line, p_index))
     return title, units
 
 

@@ -11,13 +11,7 @@ from .records import Article
 
 MAX_NAMES = 20
 # Capitalised words that are not names: titles, days, and words that start sentences or quotes.
-_NOT_NAMES = frozenset("""
-the this that these those there their they then than with from into about after before over under when
-where while which what whom will would should could have been being also such some many most more much
-president minister foreign prime spokesman spokeswoman aide ministry secretary chairman leader leaders
-monday tuesday wednesday thursday friday saturday sunday january february march april june july august
-september october november december earlier later today yesterday tomorrow however meanwhile according
-""".split())
+_NOT_NAMES = frozenset(["the", "this", "that", "these", "those", "there", "their", "they", "then", "than", "with", "from", "into", "about", "after", "before", "over", "under", "when", "where", "while", "which", "what", "whom", "will", "would", "should", "could", "have", "been", "being", "also", "such", "some", "many", "most", "more", "much", "president", "minister", "foreign", "prime", "spokesman", "spokeswoman", "aide", "ministry", "secretary", "chairman", "leader", "leaders", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "earlier", "later", "today", "yesterday", "tomorrow", "however", "meanwhile", "according"])
 _NAME = re.compile(r"(?<![.!?]\s)(?<![\"“‘'(\[])\b([A-ZА-ЯЁƏ][a-zа-яёəöüğışç]{3,})\b")
 # English months only in capitals ("May 10", never the verb "may"); Russian and Azerbaijani ones as printed.
 _MONTH_NAMES = "|".join(sorted((m.capitalize() if m.isascii() else m for m in MONTHS), key=len, reverse=True))

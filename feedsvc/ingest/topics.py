@@ -52,7 +52,7 @@ class Matcher:
         prefixes: list[str] = []
         for term in terms:
             is_exact = _is_exact(term)
-            stem = term[:-1] if term.endswith("*") else term
+            stem = term.removesuffix("*")
             words = tuple(w if is_exact else w.casefold() for w in _TOKEN.findall(stem))
             if not words:
                 continue

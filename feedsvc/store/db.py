@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +12,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from ..errors import ConfigError
-
 
 WRITER = {"feedsvc_writer": True}
 
@@ -94,10 +94,10 @@ def init_app(app: Flask) -> None:
     url = database_url(app)
     try:
         engine = make_engine(url)
-    except Exception as exc:  # SQLAlchemy raises several types for a malformed URL
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:  # a malformed or unsupported URL
         raise ConfigError(f"FEEDSVC_DATABASE_URL: {exc}") from None
     app.extensions["feedsvc.engine"] = engine
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -119,7 +119,7 @@ class StoreStats:
 
 
 def stats(conn: Connection) -> StoreStats:
-    kinds = dict(conn.execute(select(items.c.kind, func.count()).group_by(items.c.kind)).all())
+    kinds: dict[str, int] = dict(conn.execute(select(items.c.kind, func.count()).group_by(items.c.kind)).all())
     failed = conn.execute(select(failures.c.path, failures.c.line, failures.c.reason)
                           .order_by(failures.c.path, failures.c.line).limit(100)).all()
     return StoreStats(

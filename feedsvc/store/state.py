@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +14,7 @@ NAME = "content"
 
 def bump(conn: Connection, now: datetime | None = None) -> None:
     """Mark the store as changed (inside the caller's transaction)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     done = conn.execute(update(store_state).where(store_state.c.name == NAME)
                         .values(version=store_state.c.version + 1, changed_at=now)).rowcount
     if not done:

@@ -64,29 +64,31 @@ _HEADLINE_BLANKS = {"file_id": None, "dateline_place": None, "dateline_agency": 
                     "byline": None, "body": None, "captions": None}
 
 
+def _common_fields(record: Article | Headline) -> dict[str, Any]:
+    """Columns every item has: source, title, URL, publication time and the topics its producer gave."""
+    stamp = record.published
+    return {
+        "source": record.source, "title": record.title, "url": record.url,
+        "published": stamp.value if stamp else None,
+        "published_precision": stamp.precision if stamp else None,
+        "published_inferred": bool(stamp and stamp.inferred),
+        "given_topics": json.dumps(list(record.given_topics)),
+    }
+
+
 def _article_fields(a: Article) -> dict[str, Any]:
     return {
-        "source": a.source, "title": a.title, "url": a.url,
-        "published": a.published.value if a.published else None,
-        "published_precision": a.published.precision if a.published else None,
-        "published_inferred": bool(a.published and a.published.inferred),
+        **_common_fields(a),
         "dateline_place": a.dateline.place if a.dateline else None,
         "dateline_agency": a.dateline.agency if a.dateline else None,
         "category": a.category, "byline": a.byline, "lede": a.lede,
         "body": json.dumps(list(a.body), ensure_ascii=False),
         "captions": json.dumps([{"text": c.text, "credit": c.credit} for c in a.captions], ensure_ascii=False),
-        "given_topics": json.dumps(list(a.given_topics)),
     }
 
 
 def _headline_fields(h: Headline) -> dict[str, Any]:
-    return {
-        "source": h.source, "title": h.title, "url": h.url,
-        "published": h.published.value if h.published else None,
-        "published_precision": h.published.precision if h.published else None,
-        "published_inferred": bool(h.published and h.published.inferred),
-        "lede": h.summary, "given_topics": json.dumps(list(h.given_topics)),
-    }
+    return {**_common_fields(h), "lede": h.summary}
 
 
 @dataclass(frozen=True)
@@ -246,7 +248,7 @@ def save_headlines(conn: Connection, fresh: FreshHeadlines, *, now: datetime, co
         return
     stored = set(conn.scalars(_KNOWN_KEYS, {"p_keys": list(fresh.by_key)}))
     counts.headlines_known += len(stored)
-    seen.update(fresh.by_key)
+    seen |= fresh.by_key.keys()
     rows = [row for key, row in fresh.rows.items() if key not in stored]
     if not rows:
         return

@@ -87,6 +87,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RESCAN_MINUTES", "10", _positive_int,
             "How often the clock re-scans the corpus folder; feeds tell readers to poll no more often (RSS `ttl`, "
             "`Cache-Control: max-age`)."),
+    Setting("ARCHIVE_SPAN", "100", _positive_int,
+            "Item ids per RFC 5005 archive page. Pages of ids below the newest never change again."),
     Setting("HUB_URL", "", _optional_url,
             "WebSub hub. When set, feeds link to it and it is pinged after an ingest changes them."),
 )

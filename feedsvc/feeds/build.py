@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -65,9 +65,16 @@ def entry(row: ItemRow, base_url: str, taxonomy: Taxonomy, sources: Sources) -> 
     )
 
 
+def archive_path(topic: str, page: int, fmt: str) -> str:
+    return f"/feeds/{topic}/archive/{page}.{fmt}"
+
+
 def feed(query: Query, fmt: str, rows: Sequence[ItemRow], *, base_url: str, authority: str, taxonomy: Taxonomy,
-         sources: Sources, ttl_minutes: int, hub: str | None = None) -> Feed:
-    """The feed of one query in one format (the self link names the format)."""
+         sources: Sources, ttl_minutes: int, hub: str | None = None, prev_archive: int | None = None) -> Feed:
+    """The feed of one query in one format (the self link names the format).
+
+    ``prev_archive`` is the newest RFC 5005 archive page, when there is one.
+    """
     topic = taxonomy.get(query.topic)
     title = topic.title if topic else "All topics"
     description = topic.description if topic else "Every article and headline."
@@ -77,6 +84,8 @@ def feed(query: Query, fmt: str, rows: Sequence[ItemRow], *, base_url: str, auth
         title = f"{title} from {sources.name(query.source)}"
     entries = tuple(entry(r, base_url, taxonomy, sources) for r in rows)
     links = (Link("hub", hub),) if hub else ()
+    if prev_archive is not None:
+        links += (Link("prev-archive", base_url + archive_path(query.topic, prev_archive, fmt)),)
     home = f"{base_url}/topics/{query.topic}{query.query_string()}" if topic else f"{base_url}/{query.query_string()}"
     return Feed(
         id=f"tag:{authority},2024:feeds/{query.topic}{query.query_string()}",
@@ -84,3 +93,18 @@ def feed(query: Query, fmt: str, rows: Sequence[ItemRow], *, base_url: str, auth
         updated=max((e.updated for e in entries), default=EPOCH), ttl_minutes=ttl_minutes,
         entries=entries, links=links,
     )
+
+
+def archive(topic: str, page: int, fmt: str, rows: Sequence[ItemRow], *, base_url: str, authority: str,
+            taxonomy: Taxonomy, sources: Sources, ttl_minutes: int, prev_page: int | None,
+            next_page: int | None) -> Feed:
+    """One RFC 5005 archive document: a closed range of item ids, linked to its neighbours and to the feed."""
+    current = feed(Query(topic), fmt, rows, base_url=base_url, authority=authority, taxonomy=taxonomy,
+                   sources=sources, ttl_minutes=ttl_minutes)
+    links = [Link("current", f"{base_url}/feeds/{topic}.{fmt}")]
+    if prev_page is not None:
+        links.append(Link("prev-archive", base_url + archive_path(topic, prev_page, fmt)))
+    if next_page is not None:
+        links.append(Link("next-archive", base_url + archive_path(topic, next_page, fmt)))
+    return replace(current, id=f"{current.id}/archive/{page}", self_url=base_url + archive_path(topic, page, fmt),
+                   title=f"{current.title} (archive {page})", links=tuple(links), archive=True)

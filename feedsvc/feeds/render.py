@@ -126,7 +126,7 @@ def json_feed(feed: Feed) -> bytes:
         doc["hubs"] = [{"type": "WebSub", "url": hub.href}]
     prev = next((link for link in feed.links if link.rel == "prev-archive"), None)
     if prev:
-        doc["_rfc5005"] = {"prev_archive": prev.href.replace(".xml", ".json")}
+        doc["next_url"] = prev.href  # JSON Feed's own pagination: the page of older items
     items = []
     for e in feed.entries:
         item: dict[str, object] = {"id": e.id, "url": e.link, "title": e.title}

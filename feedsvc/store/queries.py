@@ -128,3 +128,35 @@ def stats(conn: Connection) -> StoreStats:
         headlines=kinds.get("headline", 0),
         failures=[(r.path, r.line, r.reason) for r in failed],
     )
+
+
+def newest_id(conn: Connection) -> int:
+    """The highest item id: every id range below the one holding it is closed for good."""
+    return int(conn.execute(select(func.max(items.c.id))).scalar() or 0)
+
+
+def _in_topic(topic: str | None) -> tuple[Any, Any]:
+    """The id column to range over, and the query base, for a topic or for all items."""
+    if topic is None:
+        return items.c.id, select(items.c.id)
+    return item_topics.c.item_id, select(item_topics.c.item_id).where(item_topics.c.topic == topic)
+
+
+def neighbour_id(conn: Connection, topic: str | None, *, below: int | None = None,
+                 at_least: int | None = None) -> int | None:
+    """The nearest item id of a topic below ``below`` (or from ``at_least`` up): one index seek."""
+    col, base = _in_topic(topic)
+    if below is not None:
+        query = base.with_only_columns(func.max(col)).where(col < below)
+    else:
+        query = base.with_only_columns(func.min(col)).where(col >= at_least)
+    value = conn.execute(query).scalar()
+    return int(value) if value is not None else None
+
+
+def in_id_range(conn: Connection, topic: str | None, lo: int, hi: int | None) -> list[ItemRow]:
+    """A topic's items with ids in [lo, hi), newest id first: an archive page, or the still-open range."""
+    col, base = _in_topic(topic)
+    ids = base.where(col >= lo) if hi is None else base.where(col >= lo, col < hi)
+    return _rows(conn, select(*_COLS).where(items.c.id.in_(ids.scalar_subquery()))
+                 .order_by(items.c.id.desc()))

@@ -87,10 +87,11 @@ items = Table(
 
 item_topics = Table(
     "item_topics", metadata,
-    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
     Column("topic", String(64), primary_key=True),
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
     Column("published", UTCDateTime()),
     Index("ix_item_topics_topic_published", "topic", "published", "item_id"),
+    Index("ix_item_topics_item_id", "item_id"),
 )
 
 item_terms = Table(

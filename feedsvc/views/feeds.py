@@ -30,14 +30,48 @@ def _topic_or_404(topic: str) -> None:
         raise NotFound(f"There is no topic “{topic}”. Feeds exist for: {known}. See /feeds.opml for all of them.")
 
 
+def _scope(topic: str) -> str | None:
+    return None if topic == "all" else topic
+
+
 def build_feed(query: build.Query, fmt: str) -> tuple[Feed, list[queries.ItemRow]]:
+    """A topic's feed. At its plain address it is the RFC 5005 subscription document: the newest items plus
+    every item of the still-open archive range, so that with the archive pages it links to nothing is ever
+    left out. With limit, q or source it is a view of its own, without archives."""
+    span = setting("ARCHIVE_SPAN")
+    prev_archive = None
     with db.get_engine().connect() as conn:
-        rows = queries.latest(conn, None if query.topic == "all" else query.topic, query.limit,
-                              q=query.q or None, source=query.source or None)
+        rows = queries.latest(conn, _scope(query.topic), query.limit, q=query.q or None,
+                              source=query.source or None)
+        if query == build.Query(query.topic):
+            open_start = queries.newest_id(conn) // span * span
+            shown = {r.id for r in rows}
+            tail = [r for r in queries.in_id_range(conn, _scope(query.topic), open_start, None) if r.id not in shown]
+            rows = sorted([*rows, *tail], key=lambda r: (r.sort_at, r.id), reverse=True)
+            older = queries.neighbour_id(conn, _scope(query.topic), below=open_start)
+            prev_archive = older // span if older is not None else None
     feed = build.feed(query, fmt, rows, base_url=setting("BASE_URL"), authority=setting("TAG_AUTHORITY"),
                       taxonomy=load_taxonomy(), sources=load_sources(), ttl_minutes=setting("RESCAN_MINUTES"),
-                      hub=setting("HUB_URL") or None)
+                      hub=setting("HUB_URL") or None, prev_archive=prev_archive)
     return feed, rows
+
+
+def build_archive(topic: str, page: int, fmt: str) -> Feed:
+    span = setting("ARCHIVE_SPAN")
+    lo, hi = page * span, (page + 1) * span
+    with db.get_engine().connect() as conn:
+        open_start = queries.newest_id(conn) // span * span
+        if hi > open_start:
+            raise NotFound(f"Archive page {page} of “{topic}” is not closed yet; its items are in the feed itself.")
+        rows = queries.in_id_range(conn, _scope(topic), lo, hi)
+        if not rows:
+            raise NotFound(f"Archive page {page} of “{topic}” holds no items.")
+        older = queries.neighbour_id(conn, _scope(topic), below=lo)
+        newer = queries.neighbour_id(conn, _scope(topic), at_least=hi)
+    return build.archive(topic, page, fmt, rows, base_url=setting("BASE_URL"), authority=setting("TAG_AUTHORITY"),
+                         taxonomy=load_taxonomy(), sources=load_sources(), ttl_minutes=setting("RESCAN_MINUTES"),
+                         prev_page=older // span if older is not None else None,
+                         next_page=newer // span if newer is not None and newer < open_start else None)
 
 
 @bp.get("/feeds/<topic>.<any(xml, atom, json):fmt>")
@@ -61,6 +95,19 @@ def topic_feed(topic: str, fmt: str) -> Response:
         headers["Link"] = f'<{hub}>; rel="hub", <{setting("BASE_URL")}{query.path(fmt)}>; rel="self"'
     return cached_response(request, rendered, f"{build.FORMATS[fmt]}; charset=utf-8",
                            cache_seconds=max_age(setting("RESCAN_MINUTES")), extra_headers=headers)
+
+
+@bp.get("/feeds/<topic>/archive/<int:page>.<any(xml, atom, json):fmt>")
+def archive_feed(topic: str, page: int, fmt: str) -> Response:
+    """An RFC 5005 archive page: closed, so it never changes and may be cached for long."""
+    _topic_or_404(topic)
+
+    def render_now() -> Rendered:
+        feed = build_archive(topic, page, fmt)
+        return Rendered.of(RENDERERS[fmt](feed), feed.updated)
+
+    rendered = feed_cache().get_or_render(("archive", topic, page, fmt), render_now)
+    return cached_response(request, rendered, f"{build.FORMATS[fmt]}; charset=utf-8", cache_seconds=86400)
 
 
 @bp.get("/feeds.opml")

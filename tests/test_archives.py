@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -15,7 +15,7 @@ from feedsvc.store import db
 from feedsvc.store.schema import item_topics, items
 from tests.conftest import SEEDS
 
-NOW = datetime(2025, 7, 6, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 7, 6, 8, 0, tzinfo=UTC)
 BASE = "http://127.0.0.1:5000"
 
 

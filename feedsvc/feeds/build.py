@@ -83,7 +83,7 @@ def feed(query: Query, fmt: str, rows: Sequence[ItemRow], *, base_url: str, auth
     if query.source:
         title = f"{title} from {sources.name(query.source)}"
     entries = tuple(entry(r, base_url, taxonomy, sources) for r in rows)
-    links = (Link("hub", hub),) if hub else ()
+    links: tuple[Link, ...] = (Link("hub", hub),) if hub else ()
     if prev_archive is not None:
         links += (Link("prev-archive", base_url + archive_path(query.topic, prev_archive, fmt)),)
     home = f"{base_url}/topics/{query.topic}{query.query_string()}" if topic else f"{base_url}/{query.query_string()}"

@@ -36,7 +36,11 @@ def store_for(pages: int, out: Path) -> str:
         generate(corpus, pages)
     path = out / f"feeds-{pages}.sqlite3"
     url = f"sqlite:///{path}"
-    if not path.exists():
+    if path.exists():
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        engine.dispose()
+    else:
         engine = db.make_engine(url)
         db.upgrade(engine)
         started = time.perf_counter()

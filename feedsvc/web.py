@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, current_app, render_template
 from werkzeug.exceptions import HTTPException
 
 from .errors import FeedsvcError, NotFound
+from .store import db
 from .views import feeds, pages
 
 CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -27,6 +28,20 @@ def _feedsvc_error(exc: FeedsvcError) -> Response:
     return _error_page(500, "Server error", "The server could not complete the request.")
 
 
+def _schema_current() -> Response | None:
+    """Until the store's schema is the one this code needs, answer 503 saying how to upgrade it."""
+    app = current_app
+    if app.extensions.get("feedsvc.schema_ok"):
+        return None
+    current, head = db.current_revision(db.get_engine()), db.head_revision()
+    if current == head:
+        app.extensions["feedsvc.schema_ok"] = True
+        return None
+    message = (f"The database schema is at revision {current or 'none'}, and this version of feedsvc needs "
+               f"{head}. Run: flask --app feedsvc upgrade-db")
+    return _error_page(503, "Database needs upgrading", message)
+
+
 def _security_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -40,4 +55,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(feeds.bp)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(FeedsvcError, _feedsvc_error)
+    app.before_request(_schema_current)
     app.after_request(_security_headers)

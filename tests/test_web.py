@@ -18,3 +18,17 @@ def test_unknown_page_is_a_friendly_404(sqlite_app) -> None:  # type: ignore[no-
     response = sqlite_app.test_client().get("/no/such/page")
     assert response.status_code == 404
     assert "Back to the front page" in response.get_data(as_text=True)
+
+
+def test_an_old_schema_is_a_clear_503(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from feedsvc import create_app
+    from feedsvc.store import db
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'old.db'}"})
+    with app.app_context():
+        db.upgrade(db.get_engine(), "0003")
+    response = app.test_client().get("/feeds/politics.xml")
+    assert response.status_code == 503
+    assert "Run: flask --app feedsvc upgrade-db" in response.get_data(as_text=True)
+    assert app.test_cli_runner().invoke(args=["upgrade-db"]).exit_code == 0
+    assert app.test_client().get("/feeds/politics.xml").status_code == 200

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # the ingest workers import this package without needing Flask
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the web application; ``config`` overrides ``FEEDSVC_*`` settings by name."""
+    from flask import Flask
+
     from . import cli, settings, web
     from .store import db
 

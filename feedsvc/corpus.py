@@ -26,7 +26,8 @@ from .ingest import files as ingest_files
 from .ingest import meta
 from .ingest.sources import Sources
 from .ingest.topics import Taxonomy
-from .store import db, state, writer
+from .store import engine as store_engine
+from .store import state, writer
 from .store.schema import files
 
 KNOWN_CACHE = 50_000
@@ -221,9 +222,9 @@ _WORKER: dict[str, Any] = {}
 
 
 def _worker_init(url: str, job: Job, parent: int, write_lock: Any) -> None:
-    engine = db.make_engine(url)
+    engine = store_engine.make_engine(url)
     _WORKER.update(job=job, parent=parent, engine=engine, seen=set(), lock=write_lock,
-                   conn=engine.connect().execution_options(**db.WRITER))
+                   conn=engine.connect().execution_options(**store_engine.WRITER))
 
 
 def _worker_chunk(chunk: list[tuple[Path, Known | None]]) -> Summary:
@@ -286,7 +287,7 @@ def ingest(engine: Engine, paths: Iterable[Path], *, sources: Sources, taxonomy:
 
     step(0)
     workers = workers or os.cpu_count() or 1
-    with engine.connect().execution_options(**db.WRITER) as conn:
+    with engine.connect().execution_options(**store_engine.WRITER) as conn:
         announce = _Announcer(conn)
         if workers > 1 and len(targets) >= PARALLEL_FROM and engine.url.database not in (None, "", ":memory:"):
             for part in _parallel(engine, targets, job, workers, step):

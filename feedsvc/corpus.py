@@ -30,7 +30,7 @@ from .store import engine as store_engine
 from .store import state, writer
 from .store.schema import files
 
-KNOWN_CACHE = 50_000
+KNOWN_CACHE = 20_000
 PARALLEL_FROM = 200  # below this many changed files, worker start-up costs more than it saves
 CHUNK = 16
 WINDOW = 4  # chunks in flight per worker

@@ -223,7 +223,7 @@ def find_time_only(text: str, ctx: Context) -> Found | None:
 
 
 _MEMO: dict[tuple[str, tzinfo, int | None], Found | None] = {}
-_MEMO_SIZE = 20_000
+_MEMO_SIZE = 5_000
 
 
 def whole(text: str, ctx: Context) -> Found | None:

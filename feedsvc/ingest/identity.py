@@ -40,7 +40,7 @@ def dedupe_key(record: Article | Headline) -> str:
                 title_key(record.title), day.isoformat() if day else "")
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)
 def _headline_key(source: str, title: str, published: datetime | None) -> str:
     # Memoised: a news line repeats the same headlines on every page of a site.
     when = published.astimezone(UTC).strftime("%Y%m%d%H%M") if published else "0" * 12

@@ -29,7 +29,7 @@ class Block:
     lines: frozenset[int]
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=8192)
 def _is_title(line: str) -> bool:
     # Memoised: a news line repeats the same headlines on every page of a site.
     text = line.strip()

@@ -87,7 +87,7 @@ class Rule:
     categories: frozenset[str]
 
 
-MEMO_SIZE = 20_000
+MEMO_SIZE = 5_000
 
 
 @dataclass(frozen=True)

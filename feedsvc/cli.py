@@ -57,7 +57,7 @@ def ingest_command(paths: tuple[Path, ...]) -> None:
         click.echo(line)
     changed = summary.counts.articles_new + summary.counts.articles_updated + summary.counts.headlines_new
     if cfg["HUB_URL"] and changed:
-        urls = websub.feed_urls(cfg["BASE_URL"], load_taxonomy().slugs)
+        urls = websub.feed_urls(cfg["BASE_URL"], sorted(summary.topics_changed))
         problems = websub.publish(cfg["HUB_URL"], urls)
         click.echo(f"websub: {len(urls) - len(problems)} of {len(urls)} feeds announced to {cfg['HUB_URL']}")
         for problem in problems:

@@ -45,12 +45,14 @@ class Summary:
     files_unchanged: int = 0
     counts: writer.Counts = field(default_factory=writer.Counts)
     failures: list[IngestError] = field(default_factory=list)
+    topics_changed: set[str] = field(default_factory=set)  # topics with new or changed items
 
     def add(self, other: Summary) -> None:
         self.files_read += other.files_read
         self.files_unchanged += other.files_unchanged
         self.counts.add(other.counts)
         self.failures.extend(other.failures)
+        self.topics_changed |= other.topics_changed
 
     def lines(self) -> list[str]:
         c = self.counts
@@ -188,6 +190,7 @@ def ingest_file(conn: Connection, path: Path, known: Known | None, job: Job, see
                                         authority=job.authority, now=job.now, counts=counts,
                                         topic_rows=topic_rows, new_file=known is None and attempt == 1)
                 writer.save_headlines(conn, fresh, now=job.now, counts=counts, topic_rows=topic_rows, seen=seen)
+                flushed = list(topic_rows)
                 writer.flush_topics(conn, topic_rows)
                 for err in extracted.errors:
                     writer.record_failure(conn, path=key, line=err.line, reason=err.reason, now=job.now)
@@ -204,6 +207,7 @@ def ingest_file(conn: Connection, path: Path, known: Known | None, job: Job, see
         break
     result.counts = counts
     result.failures.extend(extracted.errors)
+    result.topics_changed = {row["topic"] for row in flushed}
     return result
 
 

@@ -41,7 +41,7 @@ def test_hub_is_linked_and_pinged(hub, tmp_path: Path) -> None:  # type: ignore[
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}", "CORPUS_DIR": str(SEEDS), "HUB_URL": url})
     result = app.test_cli_runner().invoke(args=["ingest"])
     assert result.exit_code == 0, result.output
-    assert "websub: 21 of 21 feeds announced" in result.output
+    assert "websub: 21 of 21 feeds announced" in result.output  # all and the six topics, in three formats
     pinged = {r["hub.url"][0] for r in received if r["hub.mode"] == ["publish"]}
     assert "http://127.0.0.1:5000/feeds/politics.xml" in pinged and len(pinged) == 21
     client = app.test_client()
@@ -53,4 +53,11 @@ def test_hub_is_linked_and_pinged(hub, tmp_path: Path) -> None:  # type: ignore[
     received.clear()
     again = app.test_cli_runner().invoke(args=["ingest"])
     assert "websub" not in again.output and received == []  # nothing changed, nothing announced
+    sports = tmp_path / "sports"
+    sports.mkdir()
+    (sports / "s.jsonl").write_text('{"title": "Wrestler becomes national champion", "source": "apa", '
+                                    '"published": "2025-07-06T10:00:00+04:00"}\n', encoding="utf-8")
+    assert app.test_cli_runner().invoke(args=["ingest", str(sports)]).exit_code == 0
+    assert {r["hub.url"][0].rsplit("/", 1)[-1] for r in received} == {
+        f"{t}.{fmt}" for t in ("all", "sports") for fmt in ("xml", "atom", "json")}
     app.extensions["feedsvc.engine"].dispose()

@@ -1,14 +1,18 @@
-"""Flask CLI commands: ingest, parse, reclassify, db upgrade."""
+"""Flask CLI commands: ingest, parse, reclassify, upgrade-db, digest build and digest preview."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
+import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
@@ -19,6 +23,7 @@ from .context import corpus_dir, load_sources, load_taxonomy
 from .errors import FeedsvcError
 from .ingest import meta
 from .store import db
+from .views import pages
 
 
 def _errors_to_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -112,6 +117,64 @@ def upgrade_db_command() -> None:
     click.echo(f"schema at revision {db.current_revision(engine)}")
 
 
+@click.group("digest")
+def digest_group() -> None:
+    """Build and preview daily digests."""
+
+
+def _digest_args(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option("--topic", default="all", show_default=True, help="A topic slug, or all.")(fn)
+    return click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
+                        help="The local calendar day, YYYY-MM-DD.")(fn)
+
+
+def _run_digest(topic: str, day: datetime, *, dry_run: bool) -> jobs.DigestRun:
+    """Build (or, dry, just compute) one digest, after checking the topic and the schema."""
+    taxonomy = load_taxonomy()
+    if topic != "all" and taxonomy.get(topic) is None:
+        raise click.BadParameter(f"no topic {topic!r}; known: all, {', '.join(taxonomy.slugs)}",
+                                 param_hint="--topic")
+    engine = db.get_engine()
+    db.upgrade(engine)
+    return jobs.build_digest(engine, taxonomy, topic=topic, day=day.date(),
+                             zone=ZoneInfo(current_app.config["FEEDSVC"]["DIGEST_TIMEZONE"]),
+                             now=datetime.now(UTC), dry_run=dry_run)
+
+
+@digest_group.command("build")
+@_digest_args
+@click.option("--dry-run", is_flag=True, help="Show what the digest would hold without storing it.")
+@with_appcontext
+@_errors_to_exit
+def digest_build_command(topic: str, day: datetime, dry_run: bool) -> None:
+    """Build and store one digest (an existing one is kept as it is)."""
+    run = _run_digest(topic, day, dry_run=dry_run)
+    d = run.record.digest
+    verb = {"built": "built", "skipped": "skipped: no new items", "exists": "exists already"}[run.outcome]
+    click.echo(f"digest {d.topic} {d.day}: {'(dry run) ' if dry_run else ''}{verb}, {d.story_count} stories "
+               f"from {d.item_count} items")
+
+
+@digest_group.command("preview")
+@_digest_args
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML here.")
+@with_appcontext
+@_errors_to_exit
+def digest_preview_command(topic: str, day: datetime, output: Path | None) -> None:
+    """Render a digest as its web page: to a file, or opened in the browser."""
+    run = _run_digest(topic, day, dry_run=True)
+    with current_app.test_request_context():
+        html = pages.render_digest(run.record)
+    if output is None:
+        handle, name = tempfile.mkstemp(suffix=".html")
+        os.close(handle)
+        output = Path(name)
+    output.write_text(html, encoding="utf-8")
+    click.echo(f"wrote {output}")
+    if not current_app.testing and "--output" not in sys.argv:
+        webbrowser.open(output.as_uri())
+
+
 def init_app(app: Flask) -> None:
-    for command in (ingest_command, parse_command, reclassify_command, upgrade_db_command):
+    for command in (ingest_command, parse_command, reclassify_command, upgrade_db_command, digest_group):
         app.cli.add_command(command)

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select
 
+from .digest import build
 from .errors import IngestError
 from .ingest import decode, pages, terms
 from .ingest.files import classify_article, classify_headline
 from .ingest.records import Article, PageMeta, Stamp
 from .ingest.sources import Sources
 from .ingest.topics import Taxonomy
-from .store import state, writer
+from .store import digests as digest_store
+from .store import queries, state, writer
+from .store.digests import DigestRecord
 from .store.schema import item_topics, items
 
 BATCH = 2000
@@ -84,3 +87,38 @@ def reclassify(engine: Engine, taxonomy: Taxonomy) -> int:
                 if wanted:
                     conn.execute(insert(item_topics), [{"item_id": row.id, "topic": t, "published": row.sort_at}
                                                        for t in wanted])
+
+
+@dataclass(frozen=True)
+class DigestRun:
+    """What building one digest did: "built", "skipped" (no new items) or "exists" (built before)."""
+
+    outcome: str
+    record: DigestRecord
+
+
+def build_digest(engine: Engine, taxonomy: Taxonomy, *, topic: str, day: date, zone: tzinfo, now: datetime,
+                 dry_run: bool = False) -> DigestRun:
+    """Build and store the digest of ``topic`` for ``day``; an existing one is returned, never rebuilt.
+
+    An empty window stores a visible "skipped: no new items" run instead of a digest. Two builders racing for
+    the same (topic, day) store it once: the store keeps the first.
+    """
+    with engine.begin() as conn:
+        existing = digest_store.get(conn, topic, day.isoformat())
+        if existing is not None:
+            return DigestRun("exists", existing)
+        window = build.day_window(day, zone, digest_store.last_end(
+            conn, topic, build.day_window(day, zone)[0]))
+        rows = queries.in_window(conn, None if topic == "all" else topic, *window)
+        made = build.digest(topic, day, window, rows, taxonomy)
+        record = (digest_store.DigestRecord(made, "built", None, now) if made.story_count
+                  else digest_store.DigestRecord(made, "skipped", "no new items", now))
+        if dry_run:
+            return DigestRun(record.status, record)
+        if not digest_store.save(conn, record):
+            stored = digest_store.get(conn, topic, day.isoformat())
+            assert stored is not None
+            return DigestRun("exists", stored)
+        state.bump(conn)
+    return DigestRun(record.status, record)

@@ -89,6 +89,8 @@ SETTINGS: tuple[Setting, ...] = (
             "`Cache-Control: max-age`)."),
     Setting("ARCHIVE_SPAN", "100", _positive_int,
             "Item ids per RFC 5005 archive page. Pages of ids below the newest never change again."),
+    Setting("DIGEST_TIMEZONE", "UTC", _zone,
+            "Zone whose calendar days digests cover (a digest of 5 July holds that local day's items)."),
     Setting("HUB_URL", "", _optional_url,
             "WebSub hub. When set, feeds link to it and it is pinged after an ingest changes them."),
 )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from ..digest import build as digest_build
 from ..ingest.sources import Sources
 from ..ingest.topics import Taxonomy
+from ..store.digests import DigestRecord
 from ..store.queries import ItemRow
-from .content import article_html
+from .content import article_html, sanitize
 from .model import Entry, Feed, Link
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -108,3 +111,28 @@ def archive(topic: str, page: int, fmt: str, rows: Sequence[ItemRow], *, base_ur
         links.append(Link("next-archive", base_url + archive_path(topic, next_page, fmt)))
     return replace(current, id=f"{current.id}/archive/{page}", self_url=base_url + archive_path(topic, page, fmt),
                    title=f"{current.title} (archive {page})", links=tuple(links), archive=True)
+
+
+def digest_feed(topic: str, fmt: str, records: Sequence[DigestRecord], *, base_url: str, authority: str,
+                taxonomy: Taxonomy, ttl_minutes: int) -> Feed:
+    """One entry per built digest of a topic, to follow the digest in a reader instead of by email."""
+    entries = []
+    for record in records:
+        d = record.digest
+        page = f"{base_url}/digests/{d.topic}/{d.day}"
+        stories = [s for section in d.sections for s in section.stories]
+        items = "".join(f'<li><a href="{base_url}/{"articles" if s.lead.kind == "article" else "headlines"}/'
+                        f'{s.lead.public_id}">{html.escape(s.lead.title)}</a></li>' for s in stories)
+        lead = f": {stories[0].lead.title}" if stories else ""
+        entries.append(Entry(
+            id=f"tag:{authority},{d.day}:digest/{d.topic}", title=digest_build.title(d, taxonomy) + lead, link=page,
+            published=record.built_at, updated=record.built_at,
+            summary=f"{d.story_count} stories from {d.item_count} headlines and articles.",
+            content_html=sanitize(f"<ol>{items}</ol>"), authors=("feedsvc",), categories=()))
+    found = taxonomy.get(topic)
+    name = found.title if found else "All topics"
+    return Feed(
+        id=f"tag:{authority},2024:feeds/digests/{topic}", title=f"{name} digest · feedsvc",
+        subtitle=f"The daily digest of {name.lower()}.", self_url=f"{base_url}/feeds/digests/{topic}.{fmt}",
+        home_url=f"{base_url}/digests/", updated=max((e.updated for e in entries), default=EPOCH),
+        ttl_minutes=ttl_minutes, entries=tuple(entries))

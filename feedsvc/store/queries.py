@@ -160,3 +160,17 @@ def in_id_range(conn: Connection, topic: str | None, lo: int, hi: int | None) ->
     ids = base.where(col >= lo) if hi is None else base.where(col >= lo, col < hi)
     return _rows(conn, select(*_COLS).where(items.c.id.in_(ids.scalar_subquery()))
                  .order_by(items.c.id.desc()))
+
+
+def in_window(conn: Connection, topic: str | None, start: datetime, end: datetime,
+              limit: int = 10_000) -> list[ItemRow]:
+    """A topic's items (or all) whose time falls in [start, end), newest first."""
+    if topic is None:
+        query = (select(*_COLS).where(items.c.sort_at >= start, items.c.sort_at < end)
+                 .order_by(items.c.sort_at.desc(), items.c.id.desc()))
+    else:
+        query = (select(*_COLS).join(item_topics, item_topics.c.item_id == items.c.id)
+                 .where(item_topics.c.topic == topic, item_topics.c.published >= start,
+                        item_topics.c.published < end)
+                 .order_by(item_topics.c.published.desc(), item_topics.c.item_id.desc()))
+    return _rows(conn, query.limit(limit))

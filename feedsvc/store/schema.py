@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     text,
 )
 
@@ -99,6 +100,23 @@ item_terms = Table(
     Column("term", String(64), primary_key=True),
     Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_item_terms_item_id", "item_id"),
+)
+
+digests = Table(
+    "digests", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("topic", String(64), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("window_start", UTCDateTime(), nullable=False),
+    Column("window_end", UTCDateTime(), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("reason", Text),
+    Column("built_at", UTCDateTime(), nullable=False),
+    Column("story_count", Integer, nullable=False),
+    Column("item_count", Integer, nullable=False),
+    Column("content", Text, nullable=False),
+    UniqueConstraint("topic", "day", name="uq_digests_topic_day"),
+    Index("ix_digests_day", "day"),
 )
 
 store_state = Table(

@@ -9,6 +9,7 @@ from ..errors import NotFound
 from ..feeds import build, render
 from ..feeds.model import Feed
 from ..store import db, queries
+from ..store import digests as digest_store
 from ..webcache import FeedCache, Rendered
 from .http import cached_response, max_age, wants_html
 
@@ -108,6 +109,24 @@ def archive_feed(topic: str, page: int, fmt: str) -> Response:
 
     rendered = feed_cache().get_or_render(("archive", topic, page, fmt), render_now)
     return cached_response(request, rendered, f"{build.FORMATS[fmt]}; charset=utf-8", cache_seconds=86400)
+
+
+@bp.get("/feeds/digests/<topic>.<any(xml, atom, json):fmt>")
+def digest_feed(topic: str, fmt: str) -> Response:
+    """The daily digests of a topic, one entry each."""
+    _topic_or_404(topic)
+
+    def render_now() -> Rendered:
+        with db.get_engine().connect() as conn:
+            records = digest_store.recent(conn, topic=topic, status="built", limit=30)
+        feed = build.digest_feed(topic, fmt, records, base_url=setting("BASE_URL"),
+                                 authority=setting("TAG_AUTHORITY"), taxonomy=load_taxonomy(),
+                                 ttl_minutes=setting("RESCAN_MINUTES"))
+        return Rendered.of(RENDERERS[fmt](feed), feed.updated)
+
+    rendered = feed_cache().get_or_render(("digests", topic, fmt), render_now)
+    return cached_response(request, rendered, f"{build.FORMATS[fmt]}; charset=utf-8",
+                           cache_seconds=max_age(setting("RESCAN_MINUTES")))
 
 
 @bp.get("/feeds.opml")

@@ -7,8 +7,11 @@ from datetime import datetime
 from flask import Blueprint, Response, render_template, request
 
 from ..context import load_sources, load_taxonomy, setting
+from ..digest import build as digest_build
 from ..errors import NotFound
 from ..store import db, queries
+from ..store import digests as digest_store
+from ..store.digests import DigestRecord
 
 bp = Blueprint("pages", __name__)
 HOME_ITEMS = 8
@@ -82,3 +85,29 @@ def article(public_id: str) -> Response:
 @bp.get("/headlines/<public_id>")
 def headline(public_id: str) -> Response:
     return _item("headline", public_id)
+
+
+def render_digest(record: DigestRecord) -> str:
+    """A digest's web page (no personal data on it)."""
+    d = record.digest
+    title = digest_build.title(d, load_taxonomy())
+    return render_template("digest.html", record=record, digest=d, title=title, sources=load_sources(),
+                           feed_links=_feed_links(f"digests/{d.topic}", f"{title.split(',')[0]}s"))
+
+
+@bp.get("/digests/")
+def digests_index() -> Response:
+    """Every digest, newest day first, with the days that were skipped."""
+    with db.get_engine().connect() as conn:
+        records = digest_store.recent(conn, limit=200)
+    taxonomy = load_taxonomy()
+    return _html("digests.html", records=records, titles={id(r): digest_build.title(r.digest, taxonomy) for r in records})
+
+
+@bp.get("/digests/<topic>/<day>")
+def digest_page(topic: str, day: str) -> Response:
+    with db.get_engine().connect() as conn:
+        record = digest_store.get(conn, topic, day)
+    if record is None:
+        raise NotFound(f"There is no {topic} digest for {day}.")
+    return Response(render_digest(record), content_type="text/html; charset=utf-8")

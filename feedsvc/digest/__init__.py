@@ -1,0 +1,1 @@
+"""Digests: the window's items, near-duplicates clustered into stories, ranked and budgeted."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, render_template
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from .errors import FeedsvcError, NotFound
@@ -29,11 +30,22 @@ def _feedsvc_error(exc: FeedsvcError) -> Response:
 
 
 def _schema_current() -> Response | None:
-    """Until the store's schema is the one this code needs, answer 503 saying how to upgrade it."""
+    """Create the schema of an empty database; for an older schema, answer 503 saying how to upgrade it.
+
+    Creating tables where there are none loses nothing, so a first ``flask run`` just works; upgrading a
+    database that holds data is left to ``upgrade-db``, run on purpose.
+    """
     app = current_app
     if app.extensions.get("feedsvc.schema_ok"):
         return None
-    current, head = db.current_revision(db.get_engine()), db.head_revision()
+    engine = db.get_engine()
+    current, head = db.current_revision(engine), db.head_revision()
+    if current is None:
+        try:
+            db.upgrade(engine)
+        except DBAPIError:  # another process created it at the same moment
+            pass
+        current = db.current_revision(engine)
     if current == head:
         app.extensions["feedsvc.schema_ok"] = True
         return None

@@ -20,6 +20,14 @@ def test_unknown_page_is_a_friendly_404(sqlite_app) -> None:  # type: ignore[no-
     assert "Back to the front page" in response.get_data(as_text=True)
 
 
+def test_an_empty_database_gets_its_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from feedsvc import create_app
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"})
+    assert app.test_client().get("/").status_code == 200
+    assert app.test_client().get("/feeds/politics.xml").status_code == 200
+
+
 def test_an_old_schema_is_a_clear_503(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from feedsvc import create_app
     from feedsvc.store import db

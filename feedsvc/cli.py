@@ -22,8 +22,8 @@ from . import corpus, jobs, websub
 from .context import corpus_dir, load_sources, load_taxonomy
 from .errors import FeedsvcError
 from .ingest import meta
+from .mail.render import Addressing, digest_email
 from .store import db
-from .views import pages
 
 
 def _errors_to_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -161,10 +161,16 @@ def digest_build_command(topic: str, day: datetime, dry_run: bool) -> None:
 @with_appcontext
 @_errors_to_exit
 def digest_preview_command(topic: str, day: datetime, output: Path | None) -> None:
-    """Render a digest as its web page: to a file, or opened in the browser."""
+    """Render a digest's email as HTML, as a subscriber will see it: to a file, or opened in the browser."""
     run = _run_digest(topic, day, dry_run=True)
-    with current_app.test_request_context():
-        html = pages.render_digest(run.record)
+    base = current_app.config["FEEDSVC"]["BASE_URL"]
+    sample = Addressing(sender="feedsvc <digest@example.invalid>", recipient="preview@example.invalid",
+                        unsubscribe_url=f"{base}/unsubscribe/preview",
+                        unsubscribe_mailto="mailto:unsubscribe@example.invalid")
+    message = digest_email(run.record, sample, taxonomy=load_taxonomy(), sources=load_sources(), base_url=base)
+    body = message.get_body(preferencelist=("html",))
+    assert body is not None
+    html = body.get_content()
     if output is None:
         handle, name = tempfile.mkstemp(suffix=".html")
         os.close(handle)

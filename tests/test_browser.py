@@ -13,12 +13,14 @@ from tests.e2e import ARTIFACTS, browse, web_server
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
+SITE_URL: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("site")
     url = f"sqlite:///{folder / 'site.sqlite3'}"
+    SITE_URL["url"] = url
     app = create_app({"DATABASE_URL": url, "CORPUS_DIR": str(SEEDS)})
     assert app.test_cli_runner().invoke(args=["ingest"]).exit_code == 0
     assert app.test_cli_runner().invoke(args=["digest", "build", "--topic", "politics",
@@ -59,3 +61,21 @@ def test_article_page(site: str, tmp_path: Path) -> None:
     assert "SOCHI (TASS) —" in page and "© Alexander Shcherbak/TASS" in page
     assert "17 May 2017" in page  # a date printed without a time stays the source's day in any zone
     assert "Content Security Policy" not in log
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_digest_email_in_a_real_browser(site: str, size: str, tmp_path: Path) -> None:
+    """The politics digest email of 5 July 2025, as a mail client's HTML view would lay it out."""
+    from feedsvc import create_app
+
+    preview = tmp_path / "digest-email.html"
+    app = create_app({"DATABASE_URL": SITE_URL["url"]})
+    result = app.test_cli_runner().invoke(args=["digest", "preview", "--topic", "politics", "--date",
+                                                "2025-07-05", "--output", str(preview)])
+    assert result.exit_code == 0, result.output
+    app.extensions["feedsvc.engine"].dispose()
+    width, height = SIZES[size]
+    shot = ARTIFACTS / f"digest-email-{size}.png"
+    dom, _ = browse(preview.as_uri(), width=width, height=height, screenshot=shot, tmp=tmp_path)
+    assert "Trump says there could be Gaza deal next week" in dom and "also: Trump says Gaza ceasefire" in dom
+    assert shot.exists() and shot.stat().st_size > 5000

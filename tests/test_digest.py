@@ -92,6 +92,7 @@ def test_preview_writes_the_page(built, tmp_path: Path) -> None:  # type: ignore
     result = built.test_cli_runner().invoke(args=["digest", "preview", "--topic", "politics", "--date",
                                                   "2025-07-05", "--output", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Politics digest, 5 July 2025" in out.read_text(encoding="utf-8")
+    html = out.read_text(encoding="utf-8")
+    assert "Politics digest, 5 July 2025" in html and "Unsubscribe" in html and 'role="presentation"' in html
     bad = built.test_cli_runner().invoke(args=["digest", "build", "--topic", "astrology", "--date", "2025-07-05"])
     assert bad.exit_code != 0 and "no topic 'astrology'" in bad.output

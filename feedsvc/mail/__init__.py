@@ -1,0 +1,1 @@
+"""Email: digest messages rendered as MIME, and (later) their delivery."""

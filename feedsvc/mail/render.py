@@ -1,0 +1,96 @@
+"""A digest as an email: plain text from its own template, then inlined HTML, with list headers.
+
+Pure: the same digest and recipient give the same bytes (the Date header is the digest's build time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime
+from urllib.parse import urlsplit
+
+import css_inline
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .. import ROOT
+from ..digest import build as digest_build
+from ..digest.model import Digest, Section
+from ..ingest.sources import Sources
+from ..ingest.topics import Taxonomy
+from ..store.digests import DigestRecord
+
+# CRLF line ends for SMTP; headers folded only past RFC 5322's 998-character limit, so a subject stays whole.
+POLICY = policy.SMTP.clone(max_line_length=998)
+MAX_STORIES = 20
+MAX_HTML_BYTES = 95_000  # Gmail clips messages over 102 KB
+SUBJECT_MAX = 150
+_ENV = Environment(loader=FileSystemLoader(str(ROOT / "templates" / "email")),
+                   autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+
+@dataclass(frozen=True)
+class Addressing:
+    """Who sends to whom, and the recipient's own unsubscribe addresses."""
+
+    sender: str  # "feedsvc <digest@news.example.org>"
+    recipient: str
+    unsubscribe_url: str  # HTTPS, one click by POST (RFC 8058)
+    unsubscribe_mailto: str  # mailto:…
+
+
+def _budget(d: Digest, max_stories: int) -> tuple[tuple[Section, ...], int]:
+    """The sections cut to ``max_stories`` stories in all, and how many stories were left out."""
+    kept: list[Section] = []
+    room = max_stories
+    for section in d.sections:
+        if room <= 0:
+            break
+        kept.append(Section(section.topic, section.title, section.stories[:room]))
+        room -= len(kept[-1].stories)
+    return tuple(kept), d.story_count - sum(len(s.stories) for s in kept)
+
+
+def _subject(title: str, d: Digest) -> str:
+    leads = [st.lead.title for s in d.sections for st in s.stories]
+    subject = f"{title}: {leads[0]}" if leads else title
+    return subject if len(subject) <= SUBJECT_MAX else subject[:SUBJECT_MAX - 1].rstrip() + "…"
+
+
+def digest_email(record: DigestRecord, to: Addressing, *, taxonomy: Taxonomy, sources: Sources, base_url: str,
+                 max_stories: int = MAX_STORIES) -> EmailMessage:
+    """The digest as multipart/alternative (text, then HTML) with List-* headers; under Gmail's clipping size."""
+    d = record.digest
+    title = digest_build.title(d, taxonomy)
+    archive = f"{base_url}/digests/{d.topic}/{d.day}"
+    domain = urlsplit(base_url).hostname or "localhost"
+    while True:
+        sections, more = _budget(d, max_stories)
+        context = {"title": title, "digest": d, "sections": sections, "more": more, "archive": archive,
+                   "base_url": base_url, "sources": sources, "to": to,
+                   "preheader": " · ".join(st.lead.title for s in sections for st in s.stories[:3])[:140]}
+        html = _INLINER.inline(_ENV.get_template("digest.html").render(**context))
+        if len(html.encode("utf-8")) <= MAX_HTML_BYTES or max_stories <= 1:
+            break
+        max_stories = max(1, max_stories * 3 // 4)
+    text = _ENV.get_template("digest.txt").render(**context)
+    message = EmailMessage(policy=POLICY)
+    message["From"] = to.sender
+    message["To"] = to.recipient
+    message["Subject"] = _subject(title, d)
+    message["Date"] = format_datetime(record.built_at)
+    person = hashlib.sha256(to.recipient.lower().encode("utf-8")).hexdigest()[:16]
+    message["Message-ID"] = f"<digest.{d.topic}.{d.day}.{person}@{domain}>"
+    message["List-Id"] = f"{title.split(',')[0]} <{d.topic}.digest.{domain}>"
+    message["List-Archive"] = f"<{base_url}/digests/>"
+    message["List-Unsubscribe"] = f"<{to.unsubscribe_url}>, <{to.unsubscribe_mailto}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(text, subtype="plain", charset="utf-8")
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    # A boundary made from the parts, not at random: the same digest for the same reader is the same bytes.
+    message.set_boundary("=_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:24])
+    return message

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
+from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -130,14 +131,6 @@ def _unchanged(path: Path, known: Known | None) -> bool:
     return (known.size, known.mtime_ns) == (size, mtime_ns)
 
 
-class _NoLock:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
 def ingest_file(conn: Connection, path: Path, known: Known | None, job: Job, seen: set[str],
                 write_lock: Any = None) -> Summary:
     """Read, parse and store one file in one transaction on ``conn``; failures are recorded, never raised.
@@ -145,7 +138,7 @@ def ingest_file(conn: Connection, path: Path, known: Known | None, job: Job, see
     ``write_lock`` serialises the write transactions of several processes on one SQLite file: waiting on it
     wakes the next writer at once, where SQLite's own busy handler would sleep for milliseconds.
     """
-    write_lock = write_lock or _NoLock()
+    write_lock = write_lock or nullcontext()
     result = Summary()
     key = str(path)
     try:

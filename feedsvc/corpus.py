@@ -12,8 +12,8 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path

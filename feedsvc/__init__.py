@@ -15,7 +15,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the web application; ``config`` overrides ``FEEDSVC_*`` settings by name."""
     from flask import Flask
 
-    from . import cli, settings, web
+    from . import cli, cli_subscribers, settings, web
     from .store import db
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
@@ -25,5 +25,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(SECRET_KEY=values["SECRET_KEY"], FEEDSVC=values, **flask_keys)
     db.init_app(app)
     cli.init_app(app)
+    cli_subscribers.init_app(app)
     web.init_app(app)
     return app

@@ -26,7 +26,7 @@ from .mail.render import Addressing, digest_email
 from .store import db
 
 
-def _errors_to_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
+def errors_to_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Print a FeedsvcError as one line on stderr and exit with status 1."""
 
     @wraps(fn)
@@ -43,7 +43,7 @@ def _errors_to_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
 @click.command("ingest")
 @with_appcontext
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@_errors_to_exit
+@errors_to_exit
 def ingest_command(paths: tuple[Path, ...]) -> None:
     """Ingest page texts (*.txt) and JSON Lines (*.jsonl) from PATHS (default: the corpus folder)."""
     cfg = current_app.config["FEEDSVC"]
@@ -77,7 +77,7 @@ def ingest_command(paths: tuple[Path, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the extraction as JSON.")
 @click.option("--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
               help="Capture time for relative dates (default: the file's modification time).")
-@_errors_to_exit
+@errors_to_exit
 def parse_command(file: Path, as_json: bool, now: datetime | None) -> None:
     """Show what would be extracted from one page, without storing anything."""
     cfg = current_app.config["FEEDSVC"]
@@ -98,7 +98,7 @@ def parse_command(file: Path, as_json: bool, now: datetime | None) -> None:
 
 @click.command("reclassify")
 @with_appcontext
-@_errors_to_exit
+@errors_to_exit
 def reclassify_command() -> None:
     """Re-tag every stored item with the current topics file."""
     engine = db.get_engine()
@@ -109,7 +109,7 @@ def reclassify_command() -> None:
 
 @click.command("upgrade-db")
 @with_appcontext
-@_errors_to_exit
+@errors_to_exit
 def upgrade_db_command() -> None:
     """Create the store, or upgrade it to the newest schema keeping its data."""
     engine = db.get_engine()
@@ -145,7 +145,7 @@ def _run_digest(topic: str, day: datetime, *, dry_run: bool) -> jobs.DigestRun:
 @_digest_args
 @click.option("--dry-run", is_flag=True, help="Show what the digest would hold without storing it.")
 @with_appcontext
-@_errors_to_exit
+@errors_to_exit
 def digest_build_command(topic: str, day: datetime, dry_run: bool) -> None:
     """Build and store one digest (an existing one is kept as it is)."""
     run = _run_digest(topic, day, dry_run=dry_run)
@@ -159,7 +159,7 @@ def digest_build_command(topic: str, day: datetime, dry_run: bool) -> None:
 @_digest_args
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML here.")
 @with_appcontext
-@_errors_to_exit
+@errors_to_exit
 def digest_preview_command(topic: str, day: datetime, output: Path | None) -> None:
     """Render a digest's email as HTML, as a subscriber will see it: to a file, or opened in the browser."""
     run = _run_digest(topic, day, dry_run=True)

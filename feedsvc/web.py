@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from .errors import FeedsvcError, NotFound
 from .store import db
-from .views import feeds, pages
+from .views import feeds, pages, subscriptions
 
 CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -65,6 +65,7 @@ def _security_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(subscriptions.bp)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(FeedsvcError, _feedsvc_error)
     app.before_request(_schema_current)

@@ -85,3 +85,29 @@ def test_budget_links_to_the_archive(politics) -> None:  # type: ignore[no-untyp
 
 def test_same_digest_same_bytes(politics) -> None:  # type: ignore[no-untyped-def]
     assert politics().as_bytes() == politics().as_bytes()
+
+
+def test_list_unsubscribe_post_unsubscribes_that_reader(sqlite_app) -> None:  # type: ignore[no-untyped-def]
+    from feedsvc.mail.render import addressing
+    from feedsvc.store import subscribers as subscriber_store
+
+    runner = sqlite_app.test_cli_runner()
+    assert runner.invoke(args=["ingest"]).exit_code == 0
+    assert runner.invoke(args=["digest", "build", "--topic", "politics", "--date", "2025-07-05"]).exit_code == 0
+    assert runner.invoke(args=["subscribers", "add", "reader@example.com"]).exit_code == 0
+    with sqlite_app.app_context(), db.get_engine().connect() as conn:
+        reader = subscriber_store.by_email(conn, "reader@example.com")
+        record = digest_store.get(conn, "politics", "2025-07-05")
+        assert reader is not None and record is not None
+        to = addressing(reader.email, reader.id, sender="feedsvc <digest@127.0.0.1>",
+                        base_url="http://127.0.0.1:5000", secret=sqlite_app.config["SECRET_KEY"])
+        msg = parse(digest_email(record, to, taxonomy=load_taxonomy(), sources=load_sources(),
+                                 base_url="http://127.0.0.1:5000"))
+    https = re.match(r"<(http://[^>]+)>", msg["List-Unsubscribe"])
+    assert https is not None
+    response = sqlite_app.test_client().post(https.group(1).replace("http://127.0.0.1:5000", ""),
+                                             data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    with sqlite_app.app_context(), db.get_engine().connect() as conn:
+        after = subscriber_store.by_email(conn, "reader@example.com")
+        assert after is not None and after.status == "unsubscribed"

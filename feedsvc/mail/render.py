@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import css_inline
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import ROOT
+from .. import ROOT, tokens
 from ..digest import build as digest_build
 from ..digest.model import Digest, Section
 from ..ingest.sources import Sources
@@ -41,6 +41,14 @@ class Addressing:
     recipient: str
     unsubscribe_url: str  # HTTPS, one click by POST (RFC 8058)
     unsubscribe_mailto: str  # mailto:…
+
+
+def addressing(email: str, subscriber_id: int, *, sender: str, base_url: str, secret: str) -> Addressing:
+    """A subscriber's addressing, with an unsubscribe link signed for them alone."""
+    token = tokens.make(secret, tokens.UNSUBSCRIBE, subscriber_id)
+    domain = urlsplit(base_url).hostname or "localhost"
+    return Addressing(sender=sender, recipient=email, unsubscribe_url=f"{base_url}/unsubscribe/{token}",
+                      unsubscribe_mailto=f"mailto:unsubscribe@{domain}?subject=unsubscribe%20{token}")
 
 
 def _budget(d: Digest, max_stories: int) -> tuple[tuple[Section, ...], int]:

@@ -119,6 +119,19 @@ digests = Table(
     Index("ix_digests_day", "day"),
 )
 
+subscribers = Table(
+    "subscribers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("topics", Text, nullable=False),  # JSON list of slugs ("all" for every topic)
+    Column("hour", Integer, nullable=False),
+    Column("zone", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # pending, active, paused, unsubscribed
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("changed_at", UTCDateTime(), nullable=False),
+    Index("ix_subscribers_status", "status"),
+)
+
 store_state = Table(
     "store_state", metadata,
     Column("name", String(32), primary_key=True),

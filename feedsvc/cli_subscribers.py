@@ -1,0 +1,101 @@
+"""Flask CLI for subscribers: list, add, remove, export."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import zoneinfo
+from datetime import UTC, datetime
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+from flask.cli import with_appcontext
+
+from .cli import errors_to_exit
+from .context import load_taxonomy
+from .store import db
+from .store import subscribers as store
+
+
+def normalise_email(raw: str) -> str:
+    """The address in the form it is stored and compared, or click.BadParameter saying what is wrong."""
+    try:
+        return str(validate_email(raw, check_deliverability=False).normalized).lower()
+    except EmailNotValidError as exc:
+        raise click.BadParameter(str(exc), param_hint="EMAIL") from None
+
+
+@click.group("subscribers")
+def subscribers_group() -> None:
+    """Manage digest subscribers."""
+
+
+@subscribers_group.command("add")
+@click.argument("email")
+@click.option("--topic", "topics", multiple=True, default=("all",), show_default=True,
+              help="A topic slug; repeat for several.")
+@click.option("--hour", type=click.IntRange(0, 23), default=7, show_default=True, help="Local delivery hour.")
+@click.option("--zone", default="UTC", show_default=True, help="The subscriber's IANA time zone.")
+@with_appcontext
+@errors_to_exit
+def add_command(email: str, topics: tuple[str, ...], hour: int, zone: str) -> None:
+    """Add (or update) a confirmed subscriber: for an operator, without the opt-in e-mail."""
+    address = normalise_email(email)
+    known = {"all", *load_taxonomy().slugs}
+    unknown = [t for t in topics if t not in known]
+    if unknown:
+        raise click.BadParameter(f"unknown topic(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+                                 param_hint="--topic")
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"unknown time zone {zone!r}", param_hint="--zone") from None
+    engine = db.get_engine()
+    db.upgrade(engine)
+    with engine.begin() as conn:
+        sub = store.upsert(conn, email=address, topics=tuple(dict.fromkeys(topics)), hour=hour, zone=zone,
+                           status="active", now=datetime.now(UTC))
+    click.echo(f"subscribed {sub.email}: {', '.join(sub.topics)} at {sub.hour:02d}:00 {sub.zone}")
+
+
+@subscribers_group.command("list")
+@click.option("--status", type=click.Choice(store.STATUSES), help="Only subscribers in this state.")
+@with_appcontext
+@errors_to_exit
+def list_command(status: str | None) -> None:
+    """One line per subscriber."""
+    with db.get_engine().connect() as conn:
+        for s in store.all_(conn, status):
+            click.echo(f"{s.email}\t{s.status}\t{','.join(s.topics)}\t{s.hour:02d}:00\t{s.zone}")
+
+
+@subscribers_group.command("remove")
+@click.argument("email")
+@with_appcontext
+@errors_to_exit
+def remove_command(email: str) -> None:
+    """Unsubscribe an address at once."""
+    address = normalise_email(email)
+    with db.get_engine().begin() as conn:
+        found = store.by_email(conn, address)
+        if found is None:
+            raise click.BadParameter(f"{address} is not a subscriber", param_hint="EMAIL")
+        store.set_status(conn, found.id, "unsubscribed", datetime.now(UTC))
+    click.echo(f"unsubscribed {address}")
+
+
+@subscribers_group.command("export")
+@with_appcontext
+@errors_to_exit
+def export_command() -> None:
+    """Every subscriber as CSV on standard output."""
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["email", "status", "topics", "hour", "zone"])
+    with db.get_engine().connect() as conn:
+        for s in store.all_(conn):
+            out.writerow([s.email, s.status, " ".join(s.topics), s.hour, s.zone])
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(subscribers_group)

@@ -1,0 +1,43 @@
+"""Unsubscribing: one click by POST (RFC 8058), honoured at once; a GET only shows the button."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, render_template, request
+
+from .. import tokens
+from ..context import setting
+from ..errors import NotFound
+from ..store import db
+from ..store import subscribers as store
+
+bp = Blueprint("subscriptions", __name__)
+
+
+def _subscriber_id(token: str) -> int:
+    found = tokens.read(setting("SECRET_KEY"), tokens.UNSUBSCRIBE, token)
+    if found is None:
+        raise NotFound("This unsubscribe link is not one of ours, or it was cut short. "
+                       "Copy the whole link from the e-mail, or reply to it.")
+    return found
+
+
+@bp.get("/unsubscribe/<token>")
+def unsubscribe_page(token: str) -> Response:
+    """A page with the button; link scanners that follow the link change nothing."""
+    _subscriber_id(token)
+    html = render_template("unsubscribe.html", token=token, done=False)
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+@bp.post("/unsubscribe/<token>")
+def unsubscribe(token: str) -> Response:
+    """Unsubscribe at once: from the page's button, or a mail client's one-click POST (no login, no CSRF
+    token: the signed link is the authority, and RFC 8058 clients send nothing else)."""
+    subscriber_id = _subscriber_id(token)
+    with db.get_engine().begin() as conn:
+        store.set_status(conn, subscriber_id, "unsubscribed", datetime.now(UTC))
+    one_click = request.form.get("List-Unsubscribe") == "One-Click"
+    html = render_template("unsubscribe.html", token=token, done=True, one_click=one_click)
+    return Response(html, content_type="text/html; charset=utf-8")

@@ -3,8 +3,7 @@
     FeedsvcError                 anything feedsvc raises on purpose
     ├── ConfigError              a setting or a settings file is wrong (names the setting or file)
     ├── IngestError              a corpus file cannot be read or understood (names the file and line)
-    ├── NotFound                 a topic, item or page that does not exist
-    └── DeliveryError            an email could not be handed to the SMTP server (names the server)
+    └── NotFound                 a topic, item or page that does not exist
 
 The web maps these to a status and ``error.html``; the CLI prints one line and exits with status 1.
 """
@@ -42,13 +41,3 @@ class IngestError(FeedsvcError):
 
 class NotFound(FeedsvcError):
     """A requested topic, item or page does not exist."""
-
-
-class DeliveryError(FeedsvcError):
-    """A message could not be delivered to the SMTP server."""
-
-    def __init__(self, reason: str, *, server: str, code: int | None = None) -> None:
-        self.reason = reason
-        self.server = server
-        self.code = code
-        super().__init__(f"{server}: {reason}")

@@ -36,11 +36,7 @@ def parse_file(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy,
         parsed = pages.parse_page(text, sources=sources, meta=page_meta, captured=captured)
     except IngestError as exc:
         raise exc.at(str(path)) from None
-    article = parsed.article
-    if article is not None:
-        if page_meta is not None and page_meta.topics:
-            article = replace(article, given_topics=page_meta.topics)
-        article = classify_article(article, taxonomy)
+    article = classify_article(parsed.article, taxonomy) if parsed.article else None
     parsed = replace(parsed, article=article, newsline=tuple(classify_headline(h, taxonomy) for h in parsed.newsline))
     return parsed.to_json()
 

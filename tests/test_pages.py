@@ -304,3 +304,9 @@ def test_year_inferred_with_warning(sources) -> None:  # type: ignore[no-untyped
 def test_nothing_recognisable_is_an_ingest_error(text: str, sources) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(IngestError, match="no recognisable article or news line"):
         parse(text, sources)
+
+
+def test_metadata_topics_reach_the_article(sources) -> None:  # type: ignore[no-untyped-def]
+    text = "Kremlin comments\n\nSOCHI, May 17. /TASS/. The Kremlin commented on the meeting.\n\nMore text here.\n"
+    page = parse(text, sources, PageMeta(topics=("sports",)))
+    assert page.article is not None and page.article.given_topics == ("sports",)

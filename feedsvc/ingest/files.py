@@ -56,8 +56,6 @@ def extract(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, ma
     page_meta = page_meta if page_meta is not None else meta.read(path)
     parsed = pages.parse_page(text, sources=sources, meta=page_meta, captured=captured)
     article = parsed.article
-    if article is not None and page_meta is not None and page_meta.topics:
-        article = replace(article, given_topics=page_meta.topics)
     # Headlines are classified when first stored: a news line repeats the same ones on every page.
     return Extracted((classify_article(article, taxonomy),) if article else (), parsed.newsline,
                      warnings=parsed.warnings)

@@ -285,7 +285,7 @@ def _article(lines: list[str], ctx: dates.Context, source: str | None, meta: Pag
     stamp = _published(head.stamp, dateline_stamp, meta, ctx, warnings)
     return Article(title=title, published=stamp, source=source, url=meta.url, dateline=dateline,
                    category=head.category, byline=head.byline, lede=lede, body=tuple(body),
-                   captions=tuple(c for c in captions if c.text or c.credit))
+                   captions=tuple(c for c in captions if c.text or c.credit), given_topics=meta.topics)
 
 
 def _is_related_tail(paragraph: str) -> bool:

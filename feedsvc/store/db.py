@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -62,6 +61,3 @@ def init_app(app: Flask) -> None:
         raise ConfigError(f"FEEDSVC_DATABASE_URL: {exc}") from None
     app.extensions["feedsvc.engine"] = engine
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

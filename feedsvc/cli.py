@@ -1,4 +1,4 @@
-"""Flask CLI commands: ingest, parse, reclassify, upgrade-db, digest build and digest preview."""
+"""Flask CLI commands: ingest, parse, reclassify, upgrade-db, and digest build, preview and send."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import tempfile
+import uuid
 import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,21 +19,26 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from . import corpus, jobs, websub
+from . import context, corpus, jobs, websub
 from .context import corpus_dir, load_sources, load_taxonomy
-from .errors import FeedsvcError
+from .errors import FeedsvcError, InvalidField
 from .ingest import meta
 from .mail.render import Addressing, digest_email
-from .store import db
+from .store import db, deliveries
+from .store import digests as digest_store
+
+_HINTS = {"email": "EMAIL", "topics": "--topic", "hour": "--hour", "zone": "--zone"}
 
 
 def errors_to_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Print a FeedsvcError as one line on stderr and exit with status 1."""
+    """Print a FeedsvcError as one line on stderr and exit with status 1 (a bad field as a usage error)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except InvalidField as exc:
+            raise click.BadParameter(exc.message, param_hint=_HINTS.get(exc.field, exc.field)) from None
         except FeedsvcError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
@@ -119,7 +125,7 @@ def upgrade_db_command() -> None:
 
 @click.group("digest")
 def digest_group() -> None:
-    """Build and preview daily digests."""
+    """Build, preview and send daily digests."""
 
 
 def _digest_args(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -179,6 +185,55 @@ def digest_preview_command(topic: str, day: datetime, output: Path | None) -> No
     click.echo(f"wrote {output}")
     if not current_app.testing and "--output" not in sys.argv:
         webbrowser.open(output.as_uri())
+
+
+_NOW = click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"])
+
+
+def _aware(value: datetime | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@digest_group.command("send")
+@click.option("--topic", help="With --date: send this digest to all its readers now, whatever their hour.")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="The digest's day, YYYY-MM-DD.")
+@click.option("--dry-run", is_flag=True, help="Count who would be sent what, and send nothing.")
+@click.option("--resend-unknown", is_flag=True,
+              help="First queue again the messages whose outcome is unknown (a sender died mid-message).")
+@click.option("--now", type=_NOW, help="The time to act at (default: now), e.g. to catch up a missed hour.")
+@with_appcontext
+@errors_to_exit
+def digest_send_command(topic: str | None, day: datetime | None, dry_run: bool, resend_unknown: bool,
+                        now: datetime | None) -> None:
+    """Send built digests to the readers whose delivery hour has come (what the clock does each minute)."""
+    if (topic is None) != (day is None):
+        raise click.UsageError("--topic and --date go together")
+    engine = db.get_engine()
+    db.upgrade(engine)
+    at = _aware(now)
+    sender = context.sender(engine, uuid.uuid4().hex)
+    only = None
+    if topic is not None and day is not None:
+        with engine.connect() as conn:
+            found = digest_store.id_of(conn, topic, day.date().isoformat())
+        if found is None:
+            raise click.BadParameter(f"no digest {topic} {day.date()}; build it first with `digest build`",
+                                     param_hint="--topic/--date")
+        only = (found, topic, day.date().isoformat())
+    if dry_run:
+        count = sender.enqueue_now(*only, at, dry_run=True) if only else sender.enqueue_due(at, dry_run=True)[0]
+        click.echo(f"(dry run) {count} messages would be queued now")
+        return
+    if resend_unknown:
+        with engine.begin() as conn:
+            click.echo(f"queued again: {deliveries.requeue_unknown(conn)} messages of unknown outcome")
+    report = sender.run_once(at, only=only)
+    for line in report.lines():
+        click.echo(line)
+    if report.stopped or report.outcomes["failed"]:
+        sys.exit(1)
 
 
 def init_app(app: Flask) -> None:

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import csv
 import sys
-import zoneinfo
 from datetime import UTC, datetime
 
 import click
-from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.cli import with_appcontext
 
+from . import subscription
 from .cli import errors_to_exit
 from .context import load_taxonomy
 from .store import db
 from .store import subscribers as store
-
-
-def normalise_email(raw: str) -> str:
-    """The address in the form it is stored and compared, or click.BadParameter saying what is wrong."""
-    try:
-        return str(validate_email(raw, check_deliverability=False).normalized).lower()
-    except EmailNotValidError as exc:
-        raise click.BadParameter(str(exc), param_hint="EMAIL") from None
 
 
 @click.group("subscribers")
@@ -41,20 +32,12 @@ def subscribers_group() -> None:
 @errors_to_exit
 def add_command(email: str, topics: tuple[str, ...], hour: int, zone: str) -> None:
     """Add (or update) a confirmed subscriber: for an operator, without the opt-in e-mail."""
-    address = normalise_email(email)
-    known = {"all", *load_taxonomy().slugs}
-    unknown = [t for t in topics if t not in known]
-    if unknown:
-        raise click.BadParameter(f"unknown topic(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}",
-                                 param_hint="--topic")
-    try:
-        zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(f"unknown time zone {zone!r}", param_hint="--zone") from None
+    address = subscription.normalise_email(email)
+    wanted = subscription.preferences(topics, hour, zone, known=load_taxonomy().slugs)
     engine = db.get_engine()
     db.upgrade(engine)
     with engine.begin() as conn:
-        sub = store.upsert(conn, email=address, topics=tuple(dict.fromkeys(topics)), hour=hour, zone=zone,
+        sub = store.upsert(conn, email=address, topics=wanted.topics, hour=wanted.hour, zone=wanted.zone,
                            status="active", now=datetime.now(UTC))
     click.echo(f"subscribed {sub.email}: {', '.join(sub.topics)} at {sub.hour:02d}:00 {sub.zone}")
 
@@ -76,7 +59,7 @@ def list_command(status: str | None) -> None:
 @errors_to_exit
 def remove_command(email: str) -> None:
     """Unsubscribe an address at once."""
-    address = normalise_email(email)
+    address = subscription.normalise_email(email)
     with db.get_engine().begin() as conn:
         found = store.by_email(conn, address)
         if found is None:

@@ -3,7 +3,9 @@
     FeedsvcError                 anything feedsvc raises on purpose
     ├── ConfigError              a setting or a settings file is wrong (names the setting or file)
     ├── IngestError              a corpus file cannot be read or understood (names the file and line)
-    └── NotFound                 a topic, item or page that does not exist
+    ├── NotFound                 a topic, item or page that does not exist
+    ├── DeliveryError            the mail server cannot be reached, or the connection broke
+    └── InvalidField             a form or command value is wrong (names the field)
 
 The web maps these to a status and ``error.html``; the CLI prints one line and exits with status 1.
 """
@@ -41,3 +43,16 @@ class IngestError(FeedsvcError):
 
 class NotFound(FeedsvcError):
     """A requested topic, item or page does not exist."""
+
+
+class DeliveryError(FeedsvcError):
+    """The mail server could not be reached, or dropped the connection before a message was complete."""
+
+
+class InvalidField(FeedsvcError):
+    """A value given for a field of a form or command is not acceptable."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")

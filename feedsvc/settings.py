@@ -6,8 +6,12 @@ import os
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from limits import parse_many
 
 from .errors import ConfigError
 
@@ -49,6 +53,39 @@ def _text(raw: str) -> str:
     return raw
 
 
+def _non_negative_float(raw: str) -> float:
+    value = float(raw)
+    if not value >= 0:
+        raise ValueError("must be a number, 0 or more")
+    return value
+
+
+def _flag(raw: str) -> bool:
+    value = raw.lower()
+    if value not in ("true", "false", "1", "0", "yes", "no", "on", "off", ""):
+        raise ValueError("must be true or false")
+    return value in ("true", "1", "yes", "on")
+
+
+def _mailbox(raw: str) -> str:
+    _, address = parseaddr(raw)
+    if "@" not in address:
+        raise ValueError("must be an address such as `News digest <digest@news.example.org>`")
+    return raw
+
+
+def _smtp_url(raw: str) -> str:
+    if raw and urlsplit(raw).scheme not in ("smtp", "smtps", "smtp+starttls"):
+        raise ValueError("must be smtp://, smtp+starttls:// or smtps:// [user:password@]host[:port]")
+    return raw
+
+
+def _rate_limits(raw: str) -> str:
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ValueError("must be limits such as `5/minute;20/hour`") from None
+    return raw
 
 
 @dataclass(frozen=True)
@@ -93,6 +130,32 @@ SETTINGS: tuple[Setting, ...] = (
             "Zone whose calendar days digests cover (a digest of 5 July holds that local day's items)."),
     Setting("HUB_URL", "", _optional_url,
             "WebSub hub. When set, feeds link to it and it is pinged after an ingest changes them."),
+    Setting("MAIL_FROM", "News digest <digest@localhost>", _mailbox,
+            "Sender of digests and confirmation e-mails."),
+    Setting("SMTP_URL", "", _smtp_url,
+            "Mail server, as `smtp://`, `smtp+starttls://` or `smtps://` `[user:password@]host[:port]`. Empty: "
+            "messages are written to the outbox folder as `.eml` files instead."),
+    Setting("OUTBOX_DIR", "outbox", _text,
+            "Folder that receives messages as `.eml` files when no mail server is set."),
+    Setting("SEND_RATE", "0", _non_negative_float,
+            "Most messages sent per second (0: as fast as the mail server takes them)."),
+    Setting("SMTP_BATCH", "200", _positive_int,
+            "Messages sent over one SMTP connection before it is closed and opened again."),
+    Setting("DKIM_KEY_FILE", "", _text,
+            "PEM private key; when set, every message is DKIM-signed (RSA-SHA256, relaxed/relaxed)."),
+    Setting("DKIM_SELECTOR", "feedsvc", _text,
+            "DKIM selector: the public key is published at `<selector>._domainkey.<domain>`."),
+    Setting("CONFIRM_HOURS", "48", _positive_int,
+            "How long a subscription's confirmation link stays valid."),
+    Setting("SUBSCRIBE_LIMITS", "5/minute;20/hour", _rate_limits,
+            "Subscribe attempts allowed per client address (and, separately, confirmation e-mails per address)."),
+    Setting("RATELIMIT_STORAGE", "memory://", _text,
+            "Where rate-limit counters live. `memory://` is per process; with several web processes use "
+            "`redis://host:6379`."),
+    Setting("SEND_EVERY_SECONDS", "60", _positive_int,
+            "How often the clock looks for digests to build and messages due to send."),
+    Setting("CLOCK_IN_WEB", "false", _flag,
+            "Run the clock inside `flask run` (one process, for a laptop). Never in gunicorn's workers."),
 )
 
 BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itsdangerous import BadSignature, URLSafeSerializer
 
 UNSUBSCRIBE = "unsubscribe"
+PREFERENCES = "preferences"
 
 
 def make(secret: str, purpose: str, subscriber_id: int) -> str:

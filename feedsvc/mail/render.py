@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
+from html import escape
 from urllib.parse import urlsplit
 
 import css_inline
@@ -41,6 +42,7 @@ class Addressing:
     recipient: str
     unsubscribe_url: str  # HTTPS, one click by POST (RFC 8058)
     unsubscribe_mailto: str  # mailto:…
+    preferences_url: str = ""
 
 
 def addressing(email: str, subscriber_id: int, *, sender: str, base_url: str, secret: str) -> Addressing:
@@ -48,7 +50,8 @@ def addressing(email: str, subscriber_id: int, *, sender: str, base_url: str, se
     token = tokens.make(secret, tokens.UNSUBSCRIBE, subscriber_id)
     domain = urlsplit(base_url).hostname or "localhost"
     return Addressing(sender=sender, recipient=email, unsubscribe_url=f"{base_url}/unsubscribe/{token}",
-                      unsubscribe_mailto=f"mailto:unsubscribe@{domain}?subject=unsubscribe%20{token}")
+                      unsubscribe_mailto=f"mailto:unsubscribe@{domain}?subject=unsubscribe%20{token}",
+                      preferences_url=f"{base_url}/preferences/{tokens.make(secret, tokens.PREFERENCES, subscriber_id)}")
 
 
 def _budget(d: Digest, max_stories: int) -> tuple[tuple[Section, ...], int]:
@@ -69,36 +72,84 @@ def _subject(title: str, d: Digest) -> str:
     return subject if len(subject) <= SUBJECT_MAX else subject[:SUBJECT_MAX - 1].rstrip() + "…"
 
 
-def digest_email(record: DigestRecord, to: Addressing, *, taxonomy: Taxonomy, sources: Sources, base_url: str,
-                 max_stories: int = MAX_STORIES) -> EmailMessage:
-    """The digest as multipart/alternative (text, then HTML) with List-* headers; under Gmail's clipping size."""
+def message_id(topic: str, day: str, recipient: str, domain: str) -> str:
+    """The Message-ID of one reader's copy of one digest: the same however often it is made."""
+    person = hashlib.sha256(recipient.lower().encode("utf-8")).hexdigest()[:16]
+    return f"<digest.{topic}.{day}.{person}@{domain}>"
+
+
+# Stand-ins for what differs between readers: the digest is rendered and inlined once, then each reader's
+# copy is these strings replaced. They are plain ASCII words, so escaping and inlining leave them alone.
+_SLOTS = {"recipient": "feedsvc-slot-recipient", "unsubscribe_url": "feedsvc-slot-unsubscribe",
+          "unsubscribe_mailto": "feedsvc-slot-mailto", "preferences_url": "feedsvc-slot-preferences"}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A digest rendered once for all its readers; ``message`` makes one reader's copy."""
+
+    subject: str
+    text: str
+    html: str
+    date: str
+    topic: str
+    day: str
+    domain: str
+    list_id: str
+    list_archive: str
+
+    def message_id(self, recipient: str) -> str:
+        return message_id(self.topic, self.day, recipient, self.domain)
+
+    def message(self, to: Addressing) -> EmailMessage:
+        text, html = self.text, self.html
+        for field, slot in _SLOTS.items():
+            value = getattr(to, field)
+            text = text.replace(slot, value)
+            html = html.replace(slot, escape(value))
+        message = EmailMessage(policy=POLICY)
+        message["From"] = to.sender
+        message["To"] = to.recipient
+        message["Subject"] = self.subject
+        message["Date"] = self.date
+        message["Message-ID"] = self.message_id(to.recipient)
+        message["List-Id"] = self.list_id
+        message["List-Archive"] = self.list_archive
+        message["List-Unsubscribe"] = f"<{to.unsubscribe_url}>, <{to.unsubscribe_mailto}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message.set_content(text, subtype="plain", charset="utf-8")
+        message.add_alternative(html, subtype="html", charset="utf-8")
+        # A boundary made from the parts, not at random: the same digest for the same reader is the same bytes.
+        message.set_boundary("=_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:24])
+        return message
+
+
+def prepare(record: DigestRecord, *, taxonomy: Taxonomy, sources: Sources, base_url: str,
+            max_stories: int = MAX_STORIES) -> Prepared:
+    """Render a digest's text and inlined HTML once, under Gmail's clipping size, with reader slots."""
     d = record.digest
     title = digest_build.title(d, taxonomy)
     archive = f"{base_url}/digests/{d.topic}/{d.day}"
     domain = urlsplit(base_url).hostname or "localhost"
+    slots = Addressing(sender="", **_SLOTS)
     while True:
         sections, more = _budget(d, max_stories)
         context = {"title": title, "digest": d, "sections": sections, "more": more, "archive": archive,
-                   "base_url": base_url, "sources": sources, "to": to,
+                   "base_url": base_url, "sources": sources, "to": slots,
                    "preheader": " · ".join(st.lead.title for s in sections for st in s.stories[:3])[:140]}
         html = _INLINER.inline(_ENV.get_template("digest.html").render(**context))
         if len(html.encode("utf-8")) <= MAX_HTML_BYTES or max_stories <= 1:
             break
         max_stories = max(1, max_stories * 3 // 4)
     text = _ENV.get_template("digest.txt").render(**context)
-    message = EmailMessage(policy=POLICY)
-    message["From"] = to.sender
-    message["To"] = to.recipient
-    message["Subject"] = _subject(title, d)
-    message["Date"] = format_datetime(record.built_at)
-    person = hashlib.sha256(to.recipient.lower().encode("utf-8")).hexdigest()[:16]
-    message["Message-ID"] = f"<digest.{d.topic}.{d.day}.{person}@{domain}>"
-    message["List-Id"] = f"{title.split(',')[0]} <{d.topic}.digest.{domain}>"
-    message["List-Archive"] = f"<{base_url}/digests/>"
-    message["List-Unsubscribe"] = f"<{to.unsubscribe_url}>, <{to.unsubscribe_mailto}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(text, subtype="plain", charset="utf-8")
-    message.add_alternative(html, subtype="html", charset="utf-8")
-    # A boundary made from the parts, not at random: the same digest for the same reader is the same bytes.
-    message.set_boundary("=_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:24])
-    return message
+    return Prepared(subject=_subject(title, d), text=text, html=html, date=format_datetime(record.built_at),
+                    topic=d.topic, day=d.day, domain=domain,
+                    list_id=f"{title.split(',')[0]} <{d.topic}.digest.{domain}>",
+                    list_archive=f"<{base_url}/digests/>")
+
+
+def digest_email(record: DigestRecord, to: Addressing, *, taxonomy: Taxonomy, sources: Sources, base_url: str,
+                 max_stories: int = MAX_STORIES) -> EmailMessage:
+    """The digest as multipart/alternative (text, then HTML) with List-* headers; under Gmail's clipping size."""
+    return prepare(record, taxonomy=taxonomy, sources=sources, base_url=base_url,
+                   max_stories=max_stories).message(to)

@@ -64,3 +64,21 @@ def recent(conn: Connection, *, topic: str | None = None, status: str | None = N
     if status is not None:
         query = query.where(digests.c.status == status)
     return [_record(r) for r in conn.execute(query)]
+
+
+def by_id(conn: Connection, digest_id: int) -> DigestRecord | None:
+    row = conn.execute(select(digests).where(digests.c.id == digest_id)).first()
+    return _record(row) if row else None
+
+
+def deliverable(conn: Connection, since: datetime, until: datetime) -> list[tuple[int, str, str, datetime]]:
+    """(id, topic, day, window_end) of built digests whose window ended in (since, until]."""
+    query = (select(digests.c.id, digests.c.topic, digests.c.day, digests.c.window_end)
+             .where(digests.c.status == "built", digests.c.window_end > since, digests.c.window_end <= until)
+             .order_by(digests.c.id))
+    return [(r.id, r.topic, r.day, r.window_end) for r in conn.execute(query)]
+
+
+def id_of(conn: Connection, topic: str, day: str) -> int | None:
+    value = conn.scalar(select(digests.c.id).where(digests.c.topic == topic, digests.c.day == day))
+    return int(value) if value is not None else None

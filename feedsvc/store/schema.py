@@ -132,6 +132,25 @@ subscribers = Table(
     Index("ix_subscribers_status", "status"),
 )
 
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("digest_id", Integer, ForeignKey("digests.id", ondelete="CASCADE"), nullable=False),
+    Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="CASCADE"), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("message_id", String(255), nullable=False),
+    # queued, sending, retry, sent, failed, unknown (the server may have it), cancelled (unsubscribed since)
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_at", UTCDateTime(), nullable=False),  # when it is due: the reader's hour, or the next retry
+    Column("claimed_by", String(32)),
+    Column("claimed_at", UTCDateTime()),
+    Column("sent_at", UTCDateTime()),
+    Column("error", Text),
+    UniqueConstraint("digest_id", "subscriber_id", name="uq_deliveries_digest_subscriber"),
+    Index("ix_deliveries_status_next", "status", "next_at"),
+)
+
 store_state = Table(
     "store_state", metadata,
     Column("name", String(32), primary_key=True),

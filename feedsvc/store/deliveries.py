@@ -1,0 +1,124 @@
+"""The delivery ledger: one row per (digest, subscriber), moved through its states by conditional updates.
+
+    queued ──claim──▶ handed ──250──▶ sent
+       ▲                 ├──4xx──▶ retry (due again after a back-off) ──claim──▶ handed …
+       │                 ├──5xx──▶ failed
+       │                 └──connection lost / sender died──▶ unknown (the server may have it)
+       └── a sender that died before its claim left the row queued: nothing reached the server
+    queued / retry ──reader no longer active──▶ cancelled
+
+A claim is one UPDATE that succeeds for one sender only, so two clocks never both hand a message over.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .schema import deliveries, subscribers
+
+WAITING = ("queued", "retry")
+STATUSES = ("queued", "handed", "retry", "sent", "failed", "unknown", "cancelled")
+_INSERT = {name: insert(deliveries).on_conflict_do_nothing(index_elements=["digest_id", "subscriber_id"])
+           for name, insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))}
+_ACTIVE = exists().where(subscribers.c.id == deliveries.c.subscriber_id, subscribers.c.status == "active")
+
+
+def enqueue(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
+    """Add queued rows (digest_id, subscriber_id, email, message_id, next_at); existing pairs are kept as
+    they are. Returns how many were new."""
+    if not rows:
+        return 0
+    values = [{**r, "status": "queued", "attempts": 0} for r in rows]
+    # rowcount of a multi-row insert is -1 on some drivers; the returned ids are counted instead
+    return len(conn.execute(_INSERT[conn.dialect.name].returning(deliveries.c.id), values).all())
+
+
+def subscribers_of(conn: Connection, digest_id: int) -> set[int]:
+    """Subscribers that already have a row for this digest, whatever its state."""
+    return set(conn.scalars(select(deliveries.c.subscriber_id).where(deliveries.c.digest_id == digest_id)))
+
+
+def due(conn: Connection, now: datetime, *, after_id: int = 0, limit: int = 500) -> list[Any]:
+    """Rows waiting to be sent whose time has come, in id order from ``after_id``."""
+    return list(conn.execute(
+        select(deliveries.c.id, deliveries.c.digest_id, deliveries.c.subscriber_id, deliveries.c.email,
+               deliveries.c.message_id, deliveries.c.attempts)
+        .where(deliveries.c.status.in_(WAITING), deliveries.c.next_at <= now, deliveries.c.id > after_id)
+        .order_by(deliveries.c.id).limit(limit)))
+
+
+def cancel_if_inactive(conn: Connection, delivery_id: int, now: datetime) -> bool:
+    """Mark a waiting row cancelled when its reader is no longer active; True when it was."""
+    result = conn.execute(update(deliveries).where(deliveries.c.id == delivery_id,
+                                                   deliveries.c.status.in_(WAITING), ~_ACTIVE)
+                          .values(status="cancelled", claimed_at=now, error="not an active subscriber"))
+    return bool(result.rowcount)
+
+
+def claim(conn: Connection, delivery_id: int, run: str, now: datetime) -> bool:
+    """Take a waiting row for this run, if its reader is still active: the point after which a message may
+    have been delivered. True for exactly one claimer."""
+    result = conn.execute(update(deliveries).where(deliveries.c.id == delivery_id,
+                                                   deliveries.c.status.in_(WAITING), _ACTIVE)
+                          .values(status="handed", claimed_by=run, claimed_at=now,
+                                  attempts=deliveries.c.attempts + 1))
+    return bool(result.rowcount)
+
+
+def finish(conn: Connection, delivery_id: int, status: str, now: datetime, *, error: str | None = None,
+           next_at: datetime | None = None) -> None:
+    """Record the outcome of a handed row."""
+    values: dict[str, Any] = {"status": status, "error": error}
+    if status == "sent":
+        values["sent_at"] = now
+    if next_at is not None:
+        values["next_at"] = next_at
+    conn.execute(update(deliveries).where(deliveries.c.id == delivery_id, deliveries.c.status == "handed")
+                 .values(**values))
+
+
+def stale_handed(conn: Connection, before: datetime) -> list[Any]:
+    """Rows handed over by a sender that has not reported back since ``before``: it died mid-message."""
+    return list(conn.execute(select(deliveries.c.id, deliveries.c.message_id, deliveries.c.email)
+                             .where(deliveries.c.status == "handed", deliveries.c.claimed_at < before)))
+
+
+def settle(conn: Connection, delivery_id: int, status: str, error: str | None = None) -> None:
+    """Resolve a stale handed row: sent, queued again (nothing arrived) or unknown."""
+    conn.execute(update(deliveries).where(deliveries.c.id == delivery_id, deliveries.c.status == "handed")
+                 .values(status=status, error=error))
+
+
+def requeue_unknown(conn: Connection, digest_ids: Iterable[int] | None = None) -> int:
+    """Queue rows of unknown outcome again, by an operator's choice (the same Message-ID goes out again)."""
+    query = update(deliveries).where(deliveries.c.status == "unknown")
+    if digest_ids is not None:
+        query = query.where(deliveries.c.digest_id.in_(list(digest_ids)))
+    return int(conn.execute(query.values(status="queued", error=None)).rowcount or 0)
+
+
+def counts(conn: Connection, digest_ids: Iterable[int] | None = None) -> Counter[str]:
+    query = select(deliveries.c.status, func.count()).group_by(deliveries.c.status)
+    if digest_ids is not None:
+        query = query.where(deliveries.c.digest_id.in_(list(digest_ids)))
+    return Counter({status: n for status, n in conn.execute(query)})
+
+
+def problems(conn: Connection, digest_ids: Iterable[int]) -> list[Any]:
+    """Failed and unknown rows, with the server's last word, for the run's report."""
+    return list(conn.execute(select(deliveries.c.email, deliveries.c.status, deliveries.c.error)
+                             .where(and_(deliveries.c.digest_id.in_(list(digest_ids)),
+                                         deliveries.c.status.in_(("failed", "unknown"))))
+                             .order_by(deliveries.c.id)))
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before retry number ``attempts``: 1, 5, 15, 60, then 240 minutes."""
+    return timedelta(minutes=(1, 5, 15, 60, 240)[min(attempts, 5) - 1])

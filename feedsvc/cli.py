@@ -24,7 +24,7 @@ from .context import corpus_dir, load_sources, load_taxonomy
 from .errors import FeedsvcError, InvalidField
 from .ingest import meta
 from .mail.render import Addressing, digest_email
-from .store import db, deliveries
+from .store import db, deliveries, queries
 from .store import digests as digest_store
 
 _HINTS = {"email": "EMAIL", "topics": "--topic", "hour": "--hour", "zone": "--zone"}
@@ -128,13 +128,31 @@ def digest_group() -> None:
     """Build, preview and send daily digests."""
 
 
+def _day(_ctx: click.Context, _param: click.Parameter, value: str) -> datetime | str:
+    if value == "latest":
+        return value
+    try:
+        return datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a day as YYYY-MM-DD, or latest") from None
+
+
 def _digest_args(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--topic", default="all", show_default=True, help="A topic slug, or all.")(fn)
-    return click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
-                        help="The local calendar day, YYYY-MM-DD.")(fn)
+    return click.option("--date", "day", required=True, callback=_day,
+                        help="The local calendar day, YYYY-MM-DD, or latest: the day of the newest item.")(fn)
 
 
-def _run_digest(topic: str, day: datetime, *, dry_run: bool) -> jobs.DigestRun:
+def _latest_day() -> datetime:
+    with db.get_engine().connect() as conn:
+        newest = queries.newest_time(conn)
+    if newest is None:
+        raise click.BadParameter("the store holds no items yet; ingest first", param_hint="--date")
+    zone = ZoneInfo(current_app.config["FEEDSVC"]["DIGEST_TIMEZONE"])
+    return datetime.combine(newest.astimezone(zone).date(), datetime.min.time())
+
+
+def _run_digest(topic: str, day: datetime | str, *, dry_run: bool) -> jobs.DigestRun:
     """Build (or, dry, just compute) one digest, after checking the topic and the schema."""
     taxonomy = load_taxonomy()
     if topic != "all" and taxonomy.get(topic) is None:
@@ -142,6 +160,8 @@ def _run_digest(topic: str, day: datetime, *, dry_run: bool) -> jobs.DigestRun:
                                  param_hint="--topic")
     engine = db.get_engine()
     db.upgrade(engine)
+    if isinstance(day, str):
+        day = _latest_day()
     return jobs.build_digest(engine, taxonomy, topic=topic, day=day.date(),
                              zone=ZoneInfo(current_app.config["FEEDSVC"]["DIGEST_TIMEZONE"]),
                              now=datetime.now(UTC), dry_run=dry_run)
@@ -149,16 +169,18 @@ def _run_digest(topic: str, day: datetime, *, dry_run: bool) -> jobs.DigestRun:
 
 @digest_group.command("build")
 @_digest_args
+@click.option("--every-topic", is_flag=True, help="Build the digest of every topic and of all (not --topic).")
 @click.option("--dry-run", is_flag=True, help="Show what the digest would hold without storing it.")
 @with_appcontext
 @errors_to_exit
-def digest_build_command(topic: str, day: datetime, dry_run: bool) -> None:
-    """Build and store one digest (an existing one is kept as it is)."""
-    run = _run_digest(topic, day, dry_run=dry_run)
-    d = run.record.digest
-    verb = {"built": "built", "skipped": "skipped: no new items", "exists": "exists already"}[run.outcome]
-    click.echo(f"digest {d.topic} {d.day}: {'(dry run) ' if dry_run else ''}{verb}, {d.story_count} stories "
-               f"from {d.item_count} items")
+def digest_build_command(topic: str, day: datetime | str, every_topic: bool, dry_run: bool) -> None:
+    """Build and store a digest (an existing one is kept as it is)."""
+    for slug in ("all", *load_taxonomy().slugs) if every_topic else (topic,):
+        run = _run_digest(slug, day, dry_run=dry_run)
+        d = run.record.digest
+        verb = {"built": "built", "skipped": "skipped: no new items", "exists": "exists already"}[run.outcome]
+        click.echo(f"digest {d.topic} {d.day}: {'(dry run) ' if dry_run else ''}{verb}, {d.story_count} stories "
+                   f"from {d.item_count} items")
 
 
 @digest_group.command("preview")
@@ -166,7 +188,7 @@ def digest_build_command(topic: str, day: datetime, dry_run: bool) -> None:
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML here.")
 @with_appcontext
 @errors_to_exit
-def digest_preview_command(topic: str, day: datetime, output: Path | None) -> None:
+def digest_preview_command(topic: str, day: datetime | str, output: Path | None) -> None:
     """Render a digest's email as HTML, as a subscriber will see it: to a file, or opened in the browser."""
     run = _run_digest(topic, day, dry_run=True)
     base = current_app.config["FEEDSVC"]["BASE_URL"]

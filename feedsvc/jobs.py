@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -118,3 +118,10 @@ def build_digest(engine: Engine, taxonomy: Taxonomy, *, topic: str, day: date, z
             return DigestRun("exists", stored)
         state.bump(conn)
     return DigestRun(record.status, record)
+
+
+def build_due(engine: Engine, taxonomy: Taxonomy, *, zone: tzinfo, now: datetime) -> list[DigestRun]:
+    """Build the digests of the last complete local day for every topic and for all; existing ones are kept."""
+    day = now.astimezone(zone).date() - timedelta(days=1)
+    return [build_digest(engine, taxonomy, topic=topic, day=day, zone=zone, now=now)
+            for topic in ("all", *taxonomy.slugs)]

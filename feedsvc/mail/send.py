@@ -17,10 +17,10 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from email.utils import parseaddr
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -179,7 +179,7 @@ class Sender:
             else:
                 next_at = now + ledger.backoff(row.attempts + 1)
         with self.engine.begin() as conn:
-            ledger.finish(conn, row.id, status, now, error=None if status == "sent" else outcome.reply,
+            ledger.finish(conn, row.id, self.run, status, now, error=None if status == "sent" else outcome.reply,
                           next_at=next_at)
         return status
 
@@ -198,8 +198,8 @@ class Sender:
         after = 0
         try:
             while True:
-                with self.engine.connect() as conn:
-                    rows = ledger.due(conn, now, after_id=after, limit=CHUNK)
+                with self.engine.begin() as conn:
+                    rows = ledger.reserve(conn, self.run, now, LEASE, after_id=after)
                 if not rows:
                     break
                 for row in rows:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import smtplib
+import socket
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,6 +94,10 @@ class SmtpTransport:
                                                           context=ssl.create_default_context())
                 else:
                     smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                # The final dot goes out as a small write after the content: without this, Nagle's algorithm
+                # holds it until the server's delayed ACK, some 40 ms per message.
+                if smtp.sock is not None:
+                    smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 smtp.ehlo()
                 if self.scheme == "smtp+starttls":
                     smtp.starttls(context=ssl.create_default_context())

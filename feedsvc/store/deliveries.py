@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, select, update
+from sqlalchemy import Connection, and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -45,13 +45,22 @@ def subscribers_of(conn: Connection, digest_id: int) -> set[int]:
     return set(conn.scalars(select(deliveries.c.subscriber_id).where(deliveries.c.digest_id == digest_id)))
 
 
-def due(conn: Connection, now: datetime, *, after_id: int = 0, limit: int = 500) -> list[Any]:
-    """Rows waiting to be sent whose time has come, in id order from ``after_id``."""
-    return list(conn.execute(
-        select(deliveries.c.id, deliveries.c.digest_id, deliveries.c.subscriber_id, deliveries.c.email,
-               deliveries.c.message_id, deliveries.c.attempts)
-        .where(deliveries.c.status.in_(WAITING), deliveries.c.next_at <= now, deliveries.c.id > after_id)
-        .order_by(deliveries.c.id).limit(limit)))
+def reserve(conn: Connection, run: str, now: datetime, lease: timedelta, *, after_id: int = 0,
+            limit: int = 50) -> list[Any]:
+    """Reserve the next waiting rows whose time has come for this run, in id order after ``after_id``.
+
+    A reservation only steers other senders to other rows (it lapses after ``lease``); ``claim`` still
+    decides who hands a message over.
+    """
+    free = and_(deliveries.c.status.in_(WAITING), deliveries.c.next_at <= now, deliveries.c.id > after_id,
+                or_(deliveries.c.claimed_by.is_(None), deliveries.c.claimed_by == run,
+                    deliveries.c.claimed_at < now - lease))
+    ids = select(deliveries.c.id).where(free).order_by(deliveries.c.id).limit(limit).scalar_subquery()
+    rows = conn.execute(update(deliveries).where(deliveries.c.id.in_(ids), free)
+                        .values(claimed_by=run, claimed_at=now)
+                        .returning(deliveries.c.id, deliveries.c.digest_id, deliveries.c.subscriber_id,
+                                   deliveries.c.email, deliveries.c.message_id, deliveries.c.attempts)).all()
+    return sorted(rows, key=lambda r: r.id)
 
 
 def cancel_if_inactive(conn: Connection, delivery_id: int, now: datetime) -> bool:
@@ -72,10 +81,10 @@ def claim(conn: Connection, delivery_id: int, run: str, now: datetime) -> bool:
     return bool(result.rowcount)
 
 
-def finish(conn: Connection, delivery_id: int, status: str, now: datetime, *, error: str | None = None,
-           next_at: datetime | None = None) -> None:
+def finish(conn: Connection, delivery_id: int, run: str, status: str, now: datetime, *,
+           error: str | None = None, next_at: datetime | None = None) -> None:
     """Record the outcome of a handed row."""
-    values: dict[str, Any] = {"status": status, "error": error}
+    values: dict[str, Any] = {"status": status, "error": error, "claimed_by": None if status == "retry" else run}
     if status == "sent":
         values["sent_at"] = now
     if next_at is not None:

@@ -35,12 +35,12 @@ def last_end(conn: Connection, topic: str, before: datetime) -> datetime | None:
 def save(conn: Connection, record: DigestRecord) -> bool:
     """Store a digest unless one exists for its (topic, day); True when this call stored it."""
     d = record.digest
-    result = conn.execute(_INSERT[conn.dialect.name], {
+    result = conn.execute(_INSERT[conn.dialect.name].returning(digests.c.id), {
         "topic": d.topic, "day": d.day, "window_start": d.window_start, "window_end": d.window_end,
         "status": record.status, "reason": record.reason, "built_at": record.built_at,
         "story_count": d.story_count, "item_count": d.item_count, "content": json.dumps(d.content_json()),
     })
-    return bool(result.rowcount)
+    return result.first() is not None  # rowcount of INSERT … ON CONFLICT is -1 on psycopg
 
 
 def _record(row: object) -> DigestRecord:

@@ -130,6 +130,12 @@ def stats(conn: Connection) -> StoreStats:
     )
 
 
+def newest_time(conn: Connection) -> datetime | None:
+    """When the newest stored item was published (or seen)."""
+    value = conn.execute(select(func.max(items.c.sort_at))).scalar()
+    return value if isinstance(value, datetime) else None
+
+
 def newest_id(conn: Connection) -> int:
     """The highest item id: every id range below the one holding it is closed for good."""
     return int(conn.execute(select(func.max(items.c.id))).scalar() or 0)

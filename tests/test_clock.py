@@ -1,0 +1,135 @@
+"""The clock: each reader's own hour across daylight-saving changes, catch-up, and two clocks at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, inspect, select
+
+from feedsvc.clock import Clock
+from feedsvc.mail.send import due_at
+from feedsvc.store import db
+from feedsvc.store.schema import digests
+from tests.conftest import ROOT, SEEDS
+from tests.e2e import free_port, procfile_command
+from tests.smtp import smtp_server
+from tests.test_sending import add_readers, ledger_counts, make_app
+
+LONDON, NEW_YORK = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def test_a_readers_hour_is_their_wall_clock_across_dst() -> None:
+    # 07:00 in London is 07:00 UTC before the spring change and 06:00 UTC after it.
+    assert due_at(utc(2025, 3, 29, 0), 7, LONDON) == utc(2025, 3, 29, 7)
+    assert due_at(utc(2025, 3, 30, 0), 7, LONDON) == utc(2025, 3, 30, 6)
+    assert due_at(utc(2025, 10, 26, 0), 7, LONDON) == utc(2025, 10, 26, 7)
+    # An hour the spring-forward skips is sent at the hour after it; a repeated hour, at its first time.
+    assert due_at(utc(2025, 3, 9, 5), 2, NEW_YORK) == utc(2025, 3, 9, 7)  # 03:00 EDT
+    assert due_at(utc(2025, 11, 2, 4), 1, NEW_YORK) == utc(2025, 11, 2, 5)  # 01:00 EDT, not EST
+    # A window that closes after the hour waits for the next day's hour.
+    assert due_at(utc(2025, 7, 6, 8), 7, ZoneInfo("UTC")) == utc(2025, 7, 7, 7)
+    # Asia/Baku, UTC+4: the window closing at midnight UTC (04:00 there) is sent at 07:00 the same morning.
+    assert due_at(utc(2025, 7, 6, 0), 7, ZoneInfo("Asia/Baku")) == utc(2025, 7, 6, 3)
+
+
+def test_a_missed_hour_is_caught_up_and_later_hours_wait(tmp_path: Path) -> None:
+    with smtp_server() as box:
+        app = make_app(f"sqlite:///{tmp_path / 'c.sqlite3'}", tmp_path, SMTP_URL=box.url)
+        early = add_readers(app, 3, hour=7, name="early")
+        late = add_readers(app, 2, hour=10, name="late")
+        baku = add_readers(app, 2, hour=7, zone="Asia/Baku", name="baku")
+        # The clock was down from before 07:00 UTC until 09:45 on 6 July 2025.
+        back = utc(2025, 7, 6, 9, 45)
+        Clock(app, back - datetime.now(UTC)).digests()
+        assert sorted(box.copies()) == sorted(early + baku)
+        Clock(app, utc(2025, 7, 6, 10, 1) - datetime.now(UTC)).digests()
+        assert sorted(box.copies()) == sorted(early + baku + late)
+        assert set(box.copies().values()) == {1}
+
+
+def _clock_process(env: dict[str, str], now: datetime) -> subprocess.Popen[str]:
+    bin_dir = str(Path(sys.executable).parent)
+    full = {**os.environ, **env, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    command = f"exec {procfile_command('clock')} --now {now.isoformat()}"
+    return subprocess.Popen(["bash", "-c", command], cwd=ROOT, env=full, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def test_two_clocks_on_one_postgres_build_and_send_once(pg_url: str, tmp_path: Path) -> None:
+    with smtp_server() as box:
+        app = make_app(pg_url, tmp_path, SMTP_URL=box.url)
+        with app.app_context(), db.get_engine().begin() as conn:
+            conn.execute(digests.delete())  # the clocks build it themselves
+        politics = add_readers(app, 40, topic="politics")
+        everything = add_readers(app, 20, topic="all", name="all")
+        env = {"FEEDSVC_DATABASE_URL": pg_url, "FEEDSVC_SMTP_URL": box.url, "FEEDSVC_CORPUS_DIR": str(SEEDS),
+               "FEEDSVC_SEND_EVERY_SECONDS": "1", "FEEDSVC_BASE_URL": "https://news.example.org"}
+        at = utc(2025, 7, 6, 7, 5)
+        clocks = [_clock_process(env, at), _clock_process(env, at)]
+        try:
+            deadline = time.monotonic() + 90
+            while len(box.received) < 60 and time.monotonic() < deadline:
+                assert all(c.poll() is None for c in clocks), clocks[0].stdout
+                time.sleep(0.2)
+            time.sleep(3)  # both clocks tick a few more times with nothing left to do
+        finally:
+            for c in clocks:
+                os.killpg(c.pid, signal.SIGTERM)
+            logs = [c.communicate(timeout=20)[0] for c in clocks]
+        assert sorted(box.copies()) == sorted(politics + everything), logs
+        assert set(box.copies().values()) == {1}, logs
+        assert all("clock started" in log for log in logs)
+        built = [line for log in logs for line in log.splitlines() if "digest politics 2025-07-05: built" in line]
+        assert len(built) == 1, logs
+        with app.app_context(), db.get_engine().connect() as conn:
+            per_day = conn.execute(select(digests.c.topic, func.count()).where(digests.c.day == "2025-07-05")
+                                   .group_by(digests.c.topic)).all()
+        assert per_day and all(n == 1 for _, n in per_day)
+        assert ledger_counts(app) == {"sent": 60}
+
+
+def test_dev_server_runs_one_clock_under_the_reloader(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "FEEDSVC_DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}",
+           "FEEDSVC_CORPUS_DIR": str(SEEDS), "FEEDSVC_CLOCK_IN_WEB": "true", "FEEDSVC_SEND_EVERY_SECONDS": "1"}
+    flask = str(Path(sys.executable).parent / "flask")
+    proc = subprocess.Popen([flask, "--app", "feedsvc", "run", "--reload", "--port", str(port)], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    engine = db.make_engine(env["FEEDSVC_DATABASE_URL"])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # the clock ingests the corpus and builds yesterday's digests
+            time.sleep(0.5)
+            with engine.connect() as conn:
+                if "digests" in inspect(conn).get_table_names() and conn.scalar(
+                        select(func.count()).select_from(digests)):
+                    break
+        time.sleep(2)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        output = proc.communicate(timeout=20)[0]
+        engine.dispose()
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(digests)), output
+    assert output.count("feedsvc clock running in this process") == 1, output
+
+
+def test_web_processes_never_run_the_clock(tmp_path: Path) -> None:
+    from feedsvc import create_app
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'w.sqlite3'}", "CLOCK_IN_WEB": "true"})
+    assert "feedsvc.clock" not in app.extensions  # created outside `flask run`, as gunicorn does
+
+

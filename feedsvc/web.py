@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from .errors import FeedsvcError, NotFound
+from .errors import DeliveryError, FeedsvcError, NotFound
 from .store import db
-from .views import feeds, pages, subscriptions
+from .views import feeds, pages, subscribe, subscriptions
+
+csrf = CSRFProtect()
 
 CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -20,12 +23,22 @@ def _error_page(status: int, title: str, message: str) -> Response:
 
 
 def _http_error(exc: HTTPException) -> Response:
-    return _error_page(exc.code or 500, exc.name, exc.description or "")
+    if isinstance(exc, CSRFError):
+        return _error_page(400, "Form expired", "This form is too old or came from another site. "
+                           "Go back, reload the page and send it again.")
+    response = _error_page(exc.code or 500, exc.name, exc.description or "")
+    if exc.code == 429:
+        response.headers.update({k: v for k, v in (exc.get_headers() or []) if k == "Retry-After"})
+    return response
 
 
 def _feedsvc_error(exc: FeedsvcError) -> Response:
     if isinstance(exc, NotFound):
         return _error_page(404, "Not found", str(exc))
+    if isinstance(exc, DeliveryError):
+        current_app.logger.error("mail: %s", exc)
+        return _error_page(503, "Could not send e-mail", "The confirmation e-mail could not be sent just now. "
+                           "Please try again in a few minutes.")
     return _error_page(500, "Server error", "The server could not complete the request.")
 
 
@@ -66,6 +79,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(subscriptions.bp)
+    subscribe.init_app(app)
+    csrf.init_app(app)
+    # Mail clients' one-click unsubscribe (RFC 8058) sends no token: the signed link is the authority.
+    csrf.exempt(subscriptions.unsubscribe)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["FEEDSVC"]["BASE_URL"].startswith("https://"))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(FeedsvcError, _feedsvc_error)
     app.before_request(_schema_current)

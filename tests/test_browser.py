@@ -36,6 +36,7 @@ def site(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
     ("topic", "/topics/politics", "Follow Politics in your feed reader"),
     ("feed-preview", "/feeds/politics.xml", "paste its address into a feed reader"),
     ("digest", "/digests/politics/2025-07-05", "Politics digest, 5 July 2025"),
+    ("subscribe", "/subscribe", "Get the daily digest by e-mail"),
 ])
 def test_pages_render_in_a_real_browser(site: str, size: str, name: str, path: str, expect: str,
                                         tmp_path: Path) -> None:

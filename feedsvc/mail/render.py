@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, make_msgid, parseaddr
 from html import escape
 from urllib.parse import urlsplit
 
@@ -153,3 +154,25 @@ def digest_email(record: DigestRecord, to: Addressing, *, taxonomy: Taxonomy, so
     """The digest as multipart/alternative (text, then HTML) with List-* headers; under Gmail's clipping size."""
     return prepare(record, taxonomy=taxonomy, sources=sources, base_url=base_url,
                    max_stories=max_stories).message(to)
+
+
+def bare_address(mailbox: str) -> str:
+    """``digest@news.example.org`` from ``News digest <digest@news.example.org>``."""
+    return parseaddr(mailbox)[1]
+
+
+def confirmation_email(email: str, link: str, *, sender: str, base_url: str, hours: int) -> EmailMessage:
+    """The double opt-in message: the link opens a page whose button confirms."""
+    domain = urlsplit(base_url).hostname or "localhost"
+    context = {"link": link, "hours": hours, "base_url": base_url}
+    message = EmailMessage(policy=POLICY)
+    message["From"] = sender
+    message["To"] = email
+    message["Subject"] = "Confirm your digest subscription"
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid("confirm", domain=domain)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(_ENV.get_template("confirm.txt").render(**context), subtype="plain", charset="utf-8")
+    html = _INLINER.inline(_ENV.get_template("confirm.html").render(**context))
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    return message

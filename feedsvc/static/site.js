@@ -12,3 +12,8 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
     button.textContent = "Copied";
   });
 }
+// Preselect the reader's own time zone on a fresh subscribe form.
+for (const select of document.querySelectorAll("select[data-guess='yes']")) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if ([...select.options].some((o) => o.value === zone)) select.value = zone;
+}

@@ -111,3 +111,26 @@ def test_list_unsubscribe_post_unsubscribes_that_reader(sqlite_app) -> None:  # 
     with sqlite_app.app_context(), db.get_engine().connect() as conn:
         after = subscriber_store.by_email(conn, "reader@example.com")
         assert after is not None and after.status == "unsubscribed"
+
+
+def test_a_big_story_shows_three_other_headlines_and_counts_the_rest(sqlite_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    folder = tmp_path / "day"
+    folder.mkdir()
+    tails = ["next week", "on Monday", "after talks", "in Baku", "at summit", "amid tension", "in phone call"]
+    (folder / "day.jsonl").write_text("\n".join(json.dumps({
+        "title": f"Aliyev and Erdogan sign Caspian energy corridor deal {tail}", "source": "apa",
+        "topics": ["politics"], "published": f"2025-07-05T{9 + k:02d}:00:00+04:00"}) for k, tail in enumerate(tails)))
+    runner = sqlite_app.test_cli_runner()
+    assert runner.invoke(args=["ingest", str(folder)]).exit_code == 0
+    assert runner.invoke(args=["digest", "build", "--topic", "politics", "--date", "2025-07-05"]).exit_code == 0
+    with sqlite_app.app_context(), db.get_engine().connect() as conn:
+        record = digest_store.get(conn, "politics", "2025-07-05")
+        assert record is not None and record.digest.story_count == 1
+        msg = parse(digest_email(record, TO, taxonomy=load_taxonomy(), sources=load_sources(),
+                                 base_url="https://news.example.org"))
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    html = msg.get_body(preferencelist=("html",)).get_content()
+    assert text.count("  - also: ") == 3 and "  - and 3 more reports of this story" in text
+    assert html.count(">also: ") == 3 and "and 3 more reports of this story" in html

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 _WORD = re.compile(r"[^\W\d_]{3,}|\d{2,}")
 # Words that say nothing about which story a headline tells.
 _STOP = frozenset(["the", "and", "for", "with", "from", "into", "over", "after", "before", "about", "says", "said", "say", "will", "would", "could", "may", "might", "can", "has", "have", "had", "was", "were", "are", "is", "been", "being", "not", "but", "its", "their", "there", "this", "that", "these", "those", "his", "her", "our", "new", "also", "amid", "than", "then", "what", "when", "who", "whom", "which", "while", "week", "weeks", "day", "days", "year", "years", "next", "last", "first", "more", "most", "says"])
-COMMON_SHARE = 0.2  # a word in more than this share of headlines links nothing on its own
+COMMON_SHARE = 0.2  # a word in more than this share of headlines (and over COMMON_FLOOR) links nothing
+COMMON_FLOOR = 50  # below this many headlines with a word, it is always compared: small days cluster too
 
 
 def words(title: str) -> frozenset[str]:
@@ -46,7 +47,7 @@ def cluster(titles: Sequence[str]) -> list[list[int]]:
     for i, ws in enumerate(sets):
         for w in ws:
             postings[w].append(i)
-    limit = max(2, int(COMMON_SHARE * len(titles)))
+    limit = max(COMMON_FLOOR, int(COMMON_SHARE * len(titles)))
     compared: set[tuple[int, int]] = set()
     for members in postings.values():
         if len(members) > limit:

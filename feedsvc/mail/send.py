@@ -64,7 +64,7 @@ class SendReport:
     stopped: str | None = None
 
     def lines(self) -> list[str]:
-        done = ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items())) or "nothing due"
+        done = ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items()) if v) or "nothing due"
         lines = [f"queued {self.queued} new; this run: {done}"]
         if self.ledger:
             lines.append("ledger: " + ", ".join(f"{k} {self.ledger[k]}" for k in ledger.STATUSES if self.ledger[k]))
@@ -152,14 +152,11 @@ class Sender:
         self._next_slot = max(self._next_slot, time.monotonic()) + 1.0 / self.rate
 
     def _send_one(self, row: Any, now: datetime) -> str:
-        with self.engine.begin() as conn:
-            if ledger.cancel_if_inactive(conn, row.id, now):
-                return "cancelled"
         prepared = self._prepared.get(row.digest_id)
         if prepared is None:
             prepared = self._prepared[row.digest_id] = self.prepare(row.digest_id)
         to = self.address(row.email, row.subscriber_id)
-        data = prepared.message(to).as_bytes()
+        data = prepared.message_bytes(to)
         if self.signer is not None:
             data = self.signer.sign(data)
 
@@ -199,6 +196,7 @@ class Sender:
         try:
             while True:
                 with self.engine.begin() as conn:
+                    report.outcomes["cancelled"] += ledger.cancel_inactive(conn, now)
                     rows = ledger.reserve(conn, self.run, now, LEASE, after_id=after)
                 if not rows:
                     break

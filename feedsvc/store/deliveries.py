@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -71,26 +71,39 @@ def cancel_if_inactive(conn: Connection, delivery_id: int, now: datetime) -> boo
     return bool(result.rowcount)
 
 
+def cancel_inactive(conn: Connection, now: datetime) -> int:
+    """Mark cancelled every waiting row whose reader is no longer active; how many were."""
+    result = conn.execute(update(deliveries).where(deliveries.c.status.in_(WAITING), ~_ACTIVE)
+                          .values(status="cancelled", claimed_at=now, error="not an active subscriber"))
+    return int(result.rowcount or 0)
+
+
+# Built once: a run claims and finishes one row per message.
+_CLAIM = (update(deliveries).where(deliveries.c.id == bindparam("p_id"), deliveries.c.status.in_(WAITING), _ACTIVE)
+          .values(status="handed", claimed_by=bindparam("p_run"), claimed_at=bindparam("p_now"),
+                  attempts=deliveries.c.attempts + 1))
+_FINISH = update(deliveries).where(deliveries.c.id == bindparam("p_id"), deliveries.c.status == "handed")
+_SENT = _FINISH.values(status="sent", error=None, claimed_by=bindparam("p_run"), sent_at=bindparam("p_now"))
+
+
 def claim(conn: Connection, delivery_id: int, run: str, now: datetime) -> bool:
     """Take a waiting row for this run, if its reader is still active: the point after which a message may
     have been delivered. True for exactly one claimer."""
-    result = conn.execute(update(deliveries).where(deliveries.c.id == delivery_id,
-                                                   deliveries.c.status.in_(WAITING), _ACTIVE)
-                          .values(status="handed", claimed_by=run, claimed_at=now,
-                                  attempts=deliveries.c.attempts + 1))
-    return bool(result.rowcount)
+    return bool(conn.execute(_CLAIM, {"p_id": delivery_id, "p_run": run, "p_now": now}).rowcount)
 
 
 def finish(conn: Connection, delivery_id: int, run: str, status: str, now: datetime, *,
            error: str | None = None, next_at: datetime | None = None) -> None:
     """Record the outcome of a handed row."""
+    if status == "sent" and error is None and next_at is None:
+        conn.execute(_SENT, {"p_id": delivery_id, "p_run": run, "p_now": now})
+        return
     values: dict[str, Any] = {"status": status, "error": error, "claimed_by": None if status == "retry" else run}
     if status == "sent":
         values["sent_at"] = now
     if next_at is not None:
         values["next_at"] = next_at
-    conn.execute(update(deliveries).where(deliveries.c.id == delivery_id, deliveries.c.status == "handed")
-                 .values(**values))
+    conn.execute(_FINISH.values(**values), {"p_id": delivery_id})
 
 
 def stale_handed(conn: Connection, before: datetime) -> list[Any]:

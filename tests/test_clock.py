@@ -133,3 +133,47 @@ def test_web_processes_never_run_the_clock(tmp_path: Path) -> None:
     assert "feedsvc.clock" not in app.extensions  # created outside `flask run`, as gunicorn does
 
 
+
+
+def test_sending_follows_each_readers_clock_on_the_day_dst_starts(tmp_path: Path) -> None:
+    import json
+
+    folder = tmp_path / "day"
+    folder.mkdir()
+    (folder / "d.jsonl").write_text(json.dumps({"title": "Parliament passes the budget bill", "source": "apa",
+                                                "topics": ["politics"], "published": "2025-03-29T10:00:00+00:00"}))
+    with smtp_server() as box:
+        app = make_app(f"sqlite:///{tmp_path / 'dst.sqlite3'}", tmp_path, build=None, SMTP_URL=box.url,
+                       CORPUS_DIR=str(folder))
+        joined = utc(2025, 3, 1)
+        london = add_readers(app, 2, hour=7, zone="Europe/London", name="london", joined=joined)
+        utc_readers = add_readers(app, 2, hour=7, zone="UTC", name="utc", joined=joined)
+        # 06:30 UTC on 30 March 2025 is 07:30 in London, where summer time began at 01:00 UTC.
+        Clock(app, utc(2025, 3, 30, 6, 30) - datetime.now(UTC)).digests()
+        assert sorted(box.copies()) == london
+        Clock(app, utc(2025, 3, 30, 7, 0) - datetime.now(UTC)).digests()
+        assert sorted(box.copies()) == sorted(london + utc_readers)
+        assert set(box.copies().values()) == {1}
+        subjects = {m["Subject"] for m in box.messages()}
+        assert subjects == {"Politics digest, 29 March 2025: Parliament passes the budget bill"}
+
+
+def test_the_rescan_ingests_new_corpus_files(tmp_path: Path) -> None:
+    import json
+
+    from feedsvc import create_app
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}", "CORPUS_DIR": str(folder)})
+    with app.app_context():
+        db.upgrade(db.get_engine())
+    clock = Clock(app)
+    clock.rescan()
+    (folder / "new.jsonl").write_text(json.dumps({"title": "Texas floods kill 24 people", "source": "apa",
+                                                  "published": "2025-07-05T09:00:00+04:00"}))
+    clock.rescan()
+    with app.app_context(), db.get_engine().connect() as conn:
+        from feedsvc.store.schema import items
+
+        assert conn.scalar(select(items.c.title)) == "Texas floods kill 24 people"

@@ -35,24 +35,25 @@ def mailbox() -> Iterator[Mailbox]:
         yield box
 
 
-def make_app(db_url: str, tmp_path: Path, **settings: Any) -> Flask:
+def make_app(db_url: str, tmp_path: Path, *, build: str | None = "2025-07-05", **settings: Any) -> Flask:
     config = {"DATABASE_URL": db_url, "CORPUS_DIR": str(SEEDS), "TESTING": True, "BASE_URL": "https://news.example.org",
               "OUTBOX_DIR": str(tmp_path / "outbox"), "MAIL_FROM": "News digest <digest@news.example.org>",
               **settings}
     app = create_app(config)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["ingest"]).exit_code == 0
-    result = runner.invoke(args=["digest", "build", "--topic", "politics", "--date", "2025-07-05"])
-    assert "built" in result.output, result.output
+    if build:
+        result = runner.invoke(args=["digest", "build", "--topic", "politics", "--date", build])
+        assert "built" in result.output, result.output
     return app
 
 
 def add_readers(app: Flask, count: int, *, topic: str = "politics", hour: int = 7, zone: str = "UTC",
-                name: str = "reader") -> list[str]:
+                name: str = "reader", joined: datetime = JOINED) -> list[str]:
     emails = [f"{name}{i:03d}@example.com" for i in range(count)]
     with app.app_context(), db.get_engine().begin() as conn:
         for email in emails:
-            store.upsert(conn, email=email, topics=(topic,), hour=hour, zone=zone, status="active", now=JOINED)
+            store.upsert(conn, email=email, topics=(topic,), hour=hour, zone=zone, status="active", now=joined)
     return emails
 
 

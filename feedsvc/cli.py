@@ -26,6 +26,7 @@ from .ingest import meta
 from .mail.render import Addressing, digest_email
 from .store import db, deliveries, queries
 from .store import digests as digest_store
+from .store.engine import writing
 
 _HINTS = {"email": "EMAIL", "topics": "--topic", "hour": "--hour", "zone": "--zone"}
 
@@ -249,7 +250,7 @@ def digest_send_command(topic: str | None, day: datetime | None, dry_run: bool, 
         click.echo(f"(dry run) {count} messages would be queued now")
         return
     if resend_unknown:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             click.echo(f"queued again: {deliveries.requeue_unknown(conn)} messages of unknown outcome")
     report = sender.run_once(at, only=only)
     for line in report.lines():

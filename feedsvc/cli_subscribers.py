@@ -15,6 +15,7 @@ from .cli import errors_to_exit
 from .context import load_taxonomy
 from .store import db
 from .store import subscribers as store
+from .store.engine import writing
 
 
 @click.group("subscribers")
@@ -36,7 +37,7 @@ def add_command(email: str, topics: tuple[str, ...], hour: int, zone: str) -> No
     wanted = subscription.preferences(topics, hour, zone, known=load_taxonomy().slugs)
     engine = db.get_engine()
     db.upgrade(engine)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         sub = store.upsert(conn, email=address, topics=wanted.topics, hour=wanted.hour, zone=wanted.zone,
                            status="active", now=datetime.now(UTC))
     click.echo(f"subscribed {sub.email}: {', '.join(sub.topics)} at {sub.hour:02d}:00 {sub.zone}")
@@ -60,7 +61,7 @@ def list_command(status: str | None) -> None:
 def remove_command(email: str) -> None:
     """Unsubscribe an address at once."""
     address = subscription.normalise_email(email)
-    with db.get_engine().begin() as conn:
+    with writing(db.get_engine()) as conn:
         found = store.by_email(conn, address)
         if found is None:
             raise click.BadParameter(f"{address} is not a subscriber", param_hint="EMAIL")

@@ -21,6 +21,7 @@ from .ingest.topics import Taxonomy
 from .store import digests as digest_store
 from .store import queries, state, writer
 from .store.digests import DigestRecord
+from .store.engine import writing
 from .store.schema import item_topics, items
 
 BATCH = 2000
@@ -57,7 +58,7 @@ def reclassify(engine: Engine, taxonomy: Taxonomy) -> int:
     last_id = 0
     bump = False
     while True:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             rows = conn.execute(
                 select(items.c.id, items.c.kind, items.c.title, items.c.lede, items.c.body, items.c.published,
                        items.c.category, items.c.given_topics, items.c.sort_at).where(items.c.id > last_id).order_by(items.c.id).limit(BATCH)).all()
@@ -100,18 +101,19 @@ def build_digest(engine: Engine, taxonomy: Taxonomy, *, topic: str, day: date, z
     An empty window stores a visible "skipped: no new items" run instead of a digest. Two builders racing for
     the same (topic, day) store it once: the store keeps the first.
     """
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         existing = digest_store.get(conn, topic, day.isoformat())
         if existing is not None:
             return DigestRun("exists", existing)
         window = build.day_window(day, zone, digest_store.last_end(
             conn, topic, build.day_window(day, zone)[0]))
         rows = queries.in_window(conn, None if topic == "all" else topic, *window)
-        made = build.digest(topic, day, window, rows, taxonomy)
-        record = (digest_store.DigestRecord(made, "built", None, now) if made.story_count
-                  else digest_store.DigestRecord(made, "skipped", "no new items", now))
-        if dry_run:
-            return DigestRun(record.status, record)
+    made = build.digest(topic, day, window, rows, taxonomy)
+    record = (digest_store.DigestRecord(made, "built", None, now) if made.story_count
+              else digest_store.DigestRecord(made, "skipped", "no new items", now))
+    if dry_run:
+        return DigestRun(record.status, record)
+    with writing(engine) as conn:  # built outside the write lock; the store keeps the first of two builders
         if not digest_store.save(conn, record):
             stored = digest_store.get(conn, topic, day.isoformat())
             assert stored is not None

@@ -177,3 +177,44 @@ def test_the_rescan_ingests_new_corpus_files(tmp_path: Path) -> None:
         from feedsvc.store.schema import items
 
         assert conn.scalar(select(items.c.title)) == "Texas floods kill 24 people"
+
+
+def test_rescan_and_digest_building_at_once_on_sqlite(tmp_path: Path) -> None:
+    """The clock's jobs share a SQLite file with each other and with other processes: writers wait their turn."""
+    import json
+    import threading
+
+    from feedsvc import corpus, jobs
+    from feedsvc.ingest import sources, topics
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for n in range(150):
+        (folder / f"f{n:03d}.jsonl").write_text("\n".join(json.dumps({
+            "title": f"Minister {n} meets envoy {k} on trade corridor", "source": "apa", "topics": ["politics"],
+            "published": f"2025-07-{1 + k:02d}T{n % 24:02d}:00:00+00:00"}) for k in range(5)))
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'both.sqlite3'}")
+    db.upgrade(engine)
+    taxonomy = topics.load()
+    problems: list[BaseException] = []
+
+    def ingest() -> None:
+        try:
+            corpus.ingest(engine, [folder], sources=sources.load(None, "UTC"), taxonomy=taxonomy,
+                          max_bytes=10**6, authority="test.invalid", workers=1)
+        except BaseException as exc:  # noqa: BLE001 (reported by the assertion below)
+            problems.append(exc)
+
+    writer = threading.Thread(target=ingest)
+    writer.start()
+    built = 0
+    while writer.is_alive() or built < 5:
+        day = datetime(2025, 7, 1 + built % 5, tzinfo=UTC).date()
+        jobs.build_digest(engine, taxonomy, topic=["all", "politics"][built % 2], day=day, zone=UTC,
+                          now=datetime.now(UTC))
+        built += 1
+        if built > 200:
+            break
+    writer.join()
+    assert not problems, problems
+    engine.dispose()

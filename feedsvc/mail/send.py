@@ -29,6 +29,7 @@ from sqlalchemy import Engine, select
 from ..errors import DeliveryError
 from ..store import deliveries as ledger
 from ..store import digests as digest_store
+from ..store.engine import writing
 from ..store.schema import subscribers
 from .render import Addressing, Prepared, message_id
 from .transport import Envelope, Signer, Transport
@@ -92,7 +93,7 @@ class Sender:
 
     def settle_stale(self, now: datetime) -> Counter[str]:
         settled: Counter[str] = Counter()
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             for row in ledger.stale_handed(conn, now - LEASE):
                 arrived = self.transport.delivered(row.message_id)
                 status = {True: "sent", False: "queued", None: "unknown"}[arrived]
@@ -123,7 +124,7 @@ class Sender:
                  dry_run: bool) -> int:
         """Rows for the active readers of ``topic`` that have none for this digest yet and are due."""
         queued = last = 0
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             known = ledger.subscribers_of(conn, digest_id)
             while True:
                 subs = conn.execute(select(subscribers.c.id, subscribers.c.email, subscribers.c.topics,
@@ -161,13 +162,13 @@ class Sender:
             data = self.signer.sign(data)
 
         def claim() -> bool:
-            with self.engine.begin() as conn:
+            with writing(self.engine) as conn:
                 return ledger.claim(conn, row.id, self.run, now)
 
         self._pace()
         outcome = self.transport.send(Envelope(parseaddr(to.sender)[1], row.email, row.message_id), data, claim)
         if outcome.status == "lost":  # another sender has it, or the reader has just left
-            with self.engine.begin() as conn:
+            with writing(self.engine) as conn:
                 return "cancelled" if ledger.cancel_if_inactive(conn, row.id, now) else "lost"
         status, next_at = outcome.status, None
         if status == "retry":
@@ -175,7 +176,7 @@ class Sender:
                 status = "failed"
             else:
                 next_at = now + ledger.backoff(row.attempts + 1)
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             ledger.finish(conn, row.id, self.run, status, now, error=None if status == "sent" else outcome.reply,
                           next_at=next_at)
         return status
@@ -195,7 +196,7 @@ class Sender:
         after = 0
         try:
             while True:
-                with self.engine.begin() as conn:
+                with writing(self.engine) as conn:
                     report.outcomes["cancelled"] += ledger.cancel_inactive(conn, now)
                     rows = ledger.reserve(conn, self.run, now, LEASE, after_id=after)
                 if not rows:

@@ -5,11 +5,21 @@ Ingest worker processes import only this, not the web's wiring.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 WRITER = {"feedsvc_writer": True}
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: on SQLite it takes the write lock at its start (waiting its turn), so
+    it never fails half-way when another process writes; committed at the end of the block."""
+    with engine.connect().execution_options(**WRITER) as conn, conn.begin():
+        yield conn
 
 
 def make_engine(url: str) -> Engine:

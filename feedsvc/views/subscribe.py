@@ -26,6 +26,7 @@ from ..mail import render
 from ..mail.transport import Envelope
 from ..store import db
 from ..store import subscribers as store
+from ..store.engine import writing
 
 bp = Blueprint("subscribe", __name__)
 ZONES = sorted(available_timezones() - {"localtime", "Factory"})
@@ -103,7 +104,7 @@ def confirm_page(token: str) -> Response:
 def confirm(token: str) -> Response:
     payload = _confirmation(token)
     wanted = subscription.preferences(payload["t"], payload["h"], payload["z"], known=load_taxonomy().slugs)
-    with db.get_engine().begin() as conn:
+    with writing(db.get_engine()) as conn:
         sub = store.upsert(conn, email=payload["e"], topics=wanted.topics, hour=wanted.hour, zone=wanted.zone,
                            status="active", now=datetime.now(UTC))
     link = tokens.make(setting("SECRET_KEY"), tokens.PREFERENCES, sub.id)
@@ -139,7 +140,7 @@ def save_preferences(token: str) -> Response:
     except InvalidField as exc:
         return _html("preferences.html", 400, sub=sub, token=token, form=form, errors={exc.field: exc.message},
                      saved=False)
-    with db.get_engine().begin() as conn:
+    with writing(db.get_engine()) as conn:
         sub = store.upsert(conn, email=sub.email, topics=wanted.topics, hour=wanted.hour, zone=wanted.zone,
                            status=status, now=datetime.now(UTC))
     form.update(topics=list(sub.topics), hour=sub.hour, zone=sub.zone)

@@ -11,6 +11,7 @@ from ..context import setting
 from ..errors import NotFound
 from ..store import db
 from ..store import subscribers as store
+from ..store.engine import writing
 
 bp = Blueprint("subscriptions", __name__)
 
@@ -36,7 +37,7 @@ def unsubscribe(token: str) -> Response:
     """Unsubscribe at once: from the page's button, or a mail client's one-click POST (no login, no CSRF
     token: the signed link is the authority, and RFC 8058 clients send nothing else)."""
     subscriber_id = _subscriber_id(token)
-    with db.get_engine().begin() as conn:
+    with writing(db.get_engine()) as conn:
         store.set_status(conn, subscriber_id, "unsubscribed", datetime.now(UTC))
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
     html = render_template("unsubscribe.html", token=token, done=True, one_click=one_click)

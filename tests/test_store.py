@@ -161,3 +161,22 @@ def test_upgrade_keeps_data(db_url: str) -> None:
         assert tuple(row) == ("tag:x,2024:article/1", "Old title", None)
         assert conn.execute(select(files.c.path)).scalar_one() == "old.txt"
     engine.dispose()
+
+
+def test_a_run_remembers_the_headlines_it_stored(engine) -> None:  # type: ignore[no-untyped-def]
+    """The next page's copy of a news line is recognised without classifying or querying it again."""
+    from feedsvc.ingest.records import Headline, Stamp
+    from feedsvc.store import writer
+
+    now = datetime(2025, 7, 5, 18, 0, tzinfo=UTC)
+    line = [Headline(f"Headline number {n}", Stamp(datetime(2025, 7, 5, 9, n, tzinfo=UTC), "minute"), "apa")
+            for n in range(5)]
+    seen: set[str] = set()
+    fresh = writer.fresh_headlines(line, seen, authority="test.invalid", now=now)
+    assert len(fresh.by_key) == 5
+    counts = writer.Counts()
+    with engine.begin() as conn:
+        writer.save_headlines(conn, fresh, now=now, counts=counts, topic_rows=[], seen=seen)
+    assert counts.headlines_new == 5 and seen == set(fresh.by_key)
+    again = writer.fresh_headlines(line, seen, authority="test.invalid", now=now)
+    assert not again.by_key and again.repeated == 5

@@ -248,7 +248,7 @@ def save_headlines(conn: Connection, fresh: FreshHeadlines, *, now: datetime, co
         return
     stored = set(conn.scalars(_KNOWN_KEYS, {"p_keys": list(fresh.by_key)}))
     counts.headlines_known += len(stored)
-    seen |= fresh.by_key.keys()
+    seen.update(fresh.by_key)  # in place: `|=` with a dict view would bind a new set
     rows = [row for key, row in fresh.rows.items() if key not in stored]
     if not rows:
         return

@@ -214,20 +214,26 @@ def test_outbox_settles_a_dead_senders_message_by_its_file(tmp_path: Path) -> No
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 2
 
 
-def test_dkim_signature_verifies(tmp_path: Path, mailbox: Mailbox) -> None:
+def dkim_key(tmp_path: Path) -> tuple[Path, Any]:
+    """A fresh RSA key, and a DNS lookup that publishes its public half for news.example.org."""
     key = tmp_path / "dkim.pem"
     subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
     public = subprocess.run(["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"], check=True,
                             capture_output=True).stdout
-    app = make_app(f"sqlite:///{tmp_path / 's.sqlite3'}", tmp_path, SMTP_URL=mailbox.url, DKIM_KEY_FILE=str(key))
-    add_readers(app, 2)
-    assert send(app).exit_code == 0
     record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
 
     def dns(name: bytes, timeout: int = 5) -> bytes:
         assert name == b"feedsvc._domainkey.news.example.org."
         return record
 
+    return key, dns
+
+
+def test_dkim_signature_verifies(tmp_path: Path, mailbox: Mailbox) -> None:
+    key, dns = dkim_key(tmp_path)
+    app = make_app(f"sqlite:///{tmp_path / 's.sqlite3'}", tmp_path, SMTP_URL=mailbox.url, DKIM_KEY_FILE=str(key))
+    add_readers(app, 2)
+    assert send(app).exit_code == 0
     for _, data in mailbox.received:
         assert data.startswith(b"DKIM-Signature:")
         assert dkim.verify(data, dnsfunc=dns)

@@ -202,3 +202,15 @@ def test_preferences_by_signed_link(app: Flask) -> None:
     after = reader(app, "p@example.com")
     assert after is not None and after.status == "active"
     assert client.get("/preferences/forged-token").status_code == 404
+
+
+def test_confirmations_are_dkim_signed_too(tmp_path: Path, mailbox: Mailbox) -> None:
+    import dkim
+
+    from tests.test_sending import dkim_key
+
+    key, dns = dkim_key(tmp_path)
+    app = make(tmp_path, SMTP_URL=mailbox.url, DKIM_KEY_FILE=str(key))
+    assert subscribe(app.test_client(), "signed@example.com").status_code == 200
+    (_, data), = mailbox.received
+    assert data.startswith(b"DKIM-Signature:") and dkim.verify(data, dnsfunc=dns)

@@ -69,7 +69,7 @@ def is_wire_marker(line: str) -> bool:
 
 def is_clock(line: str) -> bool:
     """A site clock (``Moscow time 14:05``) rather than a publication time."""
-    return bool(_CLOCK.search(line)) and len(line) < 60
+    return len(line) < 60 and bool(_CLOCK.search(line))
 
 
 def is_furniture(line: str) -> bool:

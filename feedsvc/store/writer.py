@@ -7,7 +7,7 @@ ingest runs them thousands of times a second.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, MutableSet, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -129,7 +129,7 @@ class FreshHeadlines:
     repeated: int
 
 
-def fresh_headlines(headlines: Sequence[Headline], seen: MutableSet[str], *, authority: str, now: datetime,
+def fresh_headlines(headlines: Sequence[Headline], seen: set[str], *, authority: str, now: datetime,
                     classify: Callable[[Headline], Headline] | None = None) -> FreshHeadlines:
     """Drop the headlines this run has stored already (``seen``); classify the rest and build their rows."""
     fresh: dict[str, Headline] = {}
@@ -241,7 +241,7 @@ def save_article(conn: Connection, row: ArticleRow, *, file_id: int | None, by_f
 
 
 def save_headlines(conn: Connection, fresh: FreshHeadlines, *, now: datetime, counts: Counts,
-                   topic_rows: list[dict[str, Any]], seen: MutableSet[str]) -> None:
+                   topic_rows: list[dict[str, Any]], seen: set[str]) -> None:
     """Insert the fresh headlines that the store does not hold yet; ``seen`` learns every key."""
     counts.headlines_known += fresh.repeated
     if not fresh.by_key:

@@ -20,7 +20,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from .. import subscription, tokens
-from ..context import load_taxonomy, setting, transport
+from ..context import load_taxonomy, setting, signer, transport
 from ..errors import DeliveryError, InvalidField, NotFound
 from ..mail import render
 from ..mail.transport import Envelope
@@ -73,10 +73,14 @@ def subscribe() -> Response:
 def _send_confirmation(email: str, link: str) -> None:
     message = render.confirmation_email(email, link, sender=setting("MAIL_FROM"), base_url=setting("BASE_URL"),
                                         hours=setting("CONFIRM_HOURS"))
+    data = message.as_bytes()
+    dkim = signer()
+    if dkim is not None:
+        data = dkim.sign(data)
     mail = transport()
     try:
         outcome = mail.send(Envelope(render.bare_address(setting("MAIL_FROM")), email, message["Message-ID"]),
-                            message.as_bytes(), lambda: True)
+                            data, lambda: True)
     finally:
         mail.close()
     if outcome.status != "sent":

@@ -19,7 +19,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from . import context, corpus, jobs, websub
+from . import context, jobs
 from .context import corpus_dir, load_sources, load_taxonomy
 from .errors import FeedsvcError, InvalidField
 from .ingest import meta
@@ -27,6 +27,17 @@ from .mail.render import Addressing, digest_email
 from .store import db, deliveries, queries
 from .store import digests as digest_store
 from .store.engine import writing
+
+# The --now option of parse, digest send and scheduler: ISO 8601, read as UTC without an offset.
+NOW = click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"])
+
+
+def aware(value: datetime | None) -> datetime:
+    """A --now value with its zone (UTC when it gave none), or this moment when it was not given."""
+    if value is None:
+        return datetime.now(UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
 
 _HINTS = {"email": "EMAIL", "topics": "--topic", "hour": "--hour", "zone": "--zone"}
 
@@ -53,27 +64,18 @@ def errors_to_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
 @errors_to_exit
 def ingest_command(paths: tuple[Path, ...]) -> None:
     """Ingest page texts (*.txt) and JSON Lines (*.jsonl) from PATHS (default: the corpus folder)."""
-    cfg = current_app.config["FEEDSVC"]
     engine = db.get_engine()
     db.upgrade(engine)
-    targets = list(paths) or [corpus_dir()]
     with click.progressbar(length=0, label="ingesting", file=sys.stderr) as bar:
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
 
-        summary = corpus.ingest(engine, targets, sources=load_sources(), taxonomy=load_taxonomy(),
-                                max_bytes=cfg["MAX_FILE_BYTES"], authority=cfg["TAG_AUTHORITY"],
-                                progress=progress)
-    for line in summary.lines():
+        summary, announced, problems = context.ingest(engine, list(paths) or [corpus_dir()], progress)
+    for line in [*summary.lines(), *filter(None, [announced])]:
         click.echo(line)
-    changed = summary.counts.articles_new + summary.counts.articles_updated + summary.counts.headlines_new
-    if cfg["HUB_URL"] and changed:
-        urls = websub.feed_urls(cfg["BASE_URL"], sorted(summary.topics_changed))
-        problems = websub.publish(cfg["HUB_URL"], urls)
-        click.echo(f"websub: {len(urls) - len(problems)} of {len(urls)} feeds announced to {cfg['HUB_URL']}")
-        for problem in problems:
-            click.echo(f"websub: {problem}", err=True)
+    for problem in problems:
+        click.echo(problem, err=True)
     if summary.failures:
         sys.exit(1)
 
@@ -82,16 +84,14 @@ def ingest_command(paths: tuple[Path, ...]) -> None:
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the extraction as JSON.")
-@click.option("--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
+@click.option("--now", type=NOW,
               help="Capture time for relative dates (default: the file's modification time).")
 @errors_to_exit
 def parse_command(file: Path, as_json: bool, now: datetime | None) -> None:
     """Show what would be extracted from one page, without storing anything."""
     cfg = current_app.config["FEEDSVC"]
     data = file.read_bytes()
-    captured = now or datetime.fromtimestamp(file.stat().st_mtime, UTC)
-    if captured.tzinfo is None:
-        captured = captured.replace(tzinfo=UTC)
+    captured = aware(now) if now else datetime.fromtimestamp(file.stat().st_mtime, UTC)
     page = jobs.parse_file(file, data, sources=load_sources(), taxonomy=load_taxonomy(),
                            max_bytes=cfg["MAX_FILE_BYTES"], captured=captured, page_meta=meta.read(file))
     if as_json:
@@ -210,22 +210,13 @@ def digest_preview_command(topic: str, day: datetime | str, output: Path | None)
         webbrowser.open(output.as_uri())
 
 
-_NOW = click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"])
-
-
-def _aware(value: datetime | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 @digest_group.command("send")
 @click.option("--topic", help="With --date: send this digest to all its readers now, whatever their hour.")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="The digest's day, YYYY-MM-DD.")
 @click.option("--dry-run", is_flag=True, help="Count who would be sent what, and send nothing.")
 @click.option("--resend-unknown", is_flag=True,
               help="First queue again the messages whose outcome is unknown (a sender died mid-message).")
-@click.option("--now", type=_NOW, help="The time to act at (default: now), e.g. to catch up a missed hour.")
+@click.option("--now", type=NOW, help="The time to act at (default: now), e.g. to catch up a missed hour.")
 @with_appcontext
 @errors_to_exit
 def digest_send_command(topic: str | None, day: datetime | None, dry_run: bool, resend_unknown: bool,
@@ -235,7 +226,7 @@ def digest_send_command(topic: str | None, day: datetime | None, dry_run: bool, 
         raise click.UsageError("--topic and --date go together")
     engine = db.get_engine()
     db.upgrade(engine)
-    at = _aware(now)
+    at = aware(now)
     sender = context.sender(engine, uuid.uuid4().hex)
     only = None
     if topic is not None and day is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import is_running_from_reloader
 
-from . import context, corpus, jobs
+from . import context, jobs
+from .cli import NOW, aware
 from .errors import FeedsvcError
 from .store import db
 
@@ -41,11 +43,12 @@ class Clock:
     def rescan(self) -> None:
         """Ingest new and changed files of the corpus folder."""
         with self.app.app_context():
-            cfg = self.app.config["FEEDSVC"]
-            summary = corpus.ingest(db.get_engine(), [context.corpus_dir()], sources=context.load_sources(),
-                                    taxonomy=context.load_taxonomy(), max_bytes=cfg["MAX_FILE_BYTES"],
-                                    authority=cfg["TAG_AUTHORITY"])
+            summary, announced, problems = context.ingest(db.get_engine(), [context.corpus_dir()])
             log.info("rescan: %s", "; ".join(summary.lines()))
+            for line in filter(None, [announced]):
+                log.info("rescan: %s", line)
+            for problem in problems:
+                log.warning("rescan: %s", problem)
 
     def digests(self) -> None:
         """Build yesterday's digests that are missing, then send what is due."""
@@ -71,11 +74,11 @@ class Clock:
         return scheduler
 
 
-def _logged(job: object) -> object:
+def _logged(job: Callable[[], None]) -> Callable[[], None]:
     """A job whose failure is logged with its reason; the clock goes on and the next run tries again."""
     def run() -> None:
         try:
-            job()  # type: ignore[operator]
+            job()
         except FeedsvcError as exc:
             log.error("%s: %s", getattr(job, "__name__", "job"), exc)
         except Exception:
@@ -89,7 +92,7 @@ _DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
 
 @click.command("scheduler")
-@click.option("--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]),
+@click.option("--now", type=NOW,
               help="Run as if the clock read this time when it started (catching up, or testing).")
 @with_appcontext
 def scheduler_command(now: datetime | None) -> None:
@@ -98,7 +101,7 @@ def scheduler_command(now: datetime | None) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     db.upgrade(db.get_engine())
-    offset = now - datetime.now(UTC) if now is not None else timedelta(0)
+    offset = aware(now) - datetime.now(UTC) if now is not None else timedelta(0)
     log.info("clock started%s", f", running as of {now.isoformat()}" if now else "")
     Clock(app, offset).schedule(BlockingScheduler(timezone=UTC, job_defaults=_DEFAULTS)).start()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import Engine
 
-from . import ROOT, settings
+from . import ROOT, corpus, settings, websub
 from .ingest import sources as sources_mod
 from .ingest import topics as topics_mod
 from .mail import render
@@ -85,3 +86,21 @@ def sender(engine: Engine, run: str) -> Sender:
 
     return Sender(engine, transport(), prepare, address, domain=urlsplit(cfg["BASE_URL"]).hostname or "localhost",
                   run=run, rate=cfg["SEND_RATE"], signer=signer())
+
+
+def ingest(engine: Engine, targets: list[Path],
+           progress: Callable[[int, int], None] | None = None) -> tuple[corpus.Summary, str | None, list[str]]:
+    """Run the ingest job with this app's settings, then announce the feeds it changed to the WebSub hub.
+
+    Returns the summary, a line saying what was announced (None when nothing was), and the hub's problems.
+    """
+    cfg = current_app.config["FEEDSVC"]
+    summary = corpus.ingest(engine, targets, sources=load_sources(), taxonomy=load_taxonomy(),
+                            max_bytes=cfg["MAX_FILE_BYTES"], authority=cfg["TAG_AUTHORITY"], progress=progress)
+    changed = summary.counts.articles_new + summary.counts.articles_updated + summary.counts.headlines_new
+    if not (cfg["HUB_URL"] and changed):
+        return summary, None, []
+    urls = websub.feed_urls(cfg["BASE_URL"], sorted(summary.topics_changed))
+    problems = websub.publish(cfg["HUB_URL"], urls)
+    return summary, f"websub: {len(urls) - len(problems)} of {len(urls)} feeds announced to {cfg['HUB_URL']}", \
+        [f"websub: {problem}" for problem in problems]

@@ -15,6 +15,7 @@ from feedsvc import create_app
 from feedsvc.ingest import sources as sources_mod
 from feedsvc.ingest import topics as topics_mod
 from feedsvc.store import db
+from tests.smtp import Mailbox, smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -69,6 +70,13 @@ def engine(db_url: str) -> Iterator[object]:
     db.upgrade(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server on loopback for the test (tests/smtp.py)."""
+    with smtp_server() as box:
+        yield box
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,16 +22,10 @@ from feedsvc.store import db
 from feedsvc.store import deliveries as ledger
 from feedsvc.store import subscribers as store
 from tests.conftest import ROOT, SEEDS
-from tests.smtp import Mailbox, smtp_server
+from tests.smtp import Mailbox
 
 JOINED = datetime(2025, 7, 1, tzinfo=UTC)
 SEND_AT = datetime(2025, 7, 6, 7, 30, tzinfo=UTC)  # half an hour after readers' 07:00 UTC
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as box:
-        yield box
 
 
 def make_app(db_url: str, tmp_path: Path, *, build: str | None = "2025-07-05", **settings: Any) -> Flask:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,15 +17,9 @@ from feedsvc.store import db
 from feedsvc.store import subscribers as store
 from tests.conftest import SEEDS
 from tests.e2e import free_port
-from tests.smtp import Mailbox, smtp_server
+from tests.smtp import Mailbox
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as box:
-        yield box
 
 
 def make(tmp_path: Path, **settings: Any) -> Flask:

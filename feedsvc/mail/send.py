@@ -169,7 +169,7 @@ class Sender:
         outcome = self.transport.send(Envelope(parseaddr(to.sender)[1], row.email, row.message_id), data, claim)
         if outcome.status == "lost":  # another sender has it, or the reader has just left
             with writing(self.engine) as conn:
-                return "cancelled" if ledger.cancel_if_inactive(conn, row.id, now) else "lost"
+                return "cancelled" if ledger.cancel_inactive(conn, now, row.id) else "lost"
         status, next_at = outcome.status, None
         if status == "retry":
             if row.attempts + 1 >= MAX_ATTEMPTS:

@@ -128,10 +128,10 @@ class SmtpTransport:
             if code in (250, 251):
                 code, reply = smtp.docmd("DATA")
             if code != 354:
-                if code not in (421,):
-                    smtp.rset()
-                else:
+                if code == 421:  # the server is closing the connection
                     self._drop()
+                else:
+                    smtp.rset()
                 return _by_code(code, reply)
             content = _DOT_LINES.sub(b"..", data)
             smtp.send(content if content.endswith(b"\r\n") else content + b"\r\n")

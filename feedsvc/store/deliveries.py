@@ -63,18 +63,12 @@ def reserve(conn: Connection, run: str, now: datetime, lease: timedelta, *, afte
     return sorted(rows, key=lambda r: r.id)
 
 
-def cancel_if_inactive(conn: Connection, delivery_id: int, now: datetime) -> bool:
-    """Mark a waiting row cancelled when its reader is no longer active; True when it was."""
-    result = conn.execute(update(deliveries).where(deliveries.c.id == delivery_id,
-                                                   deliveries.c.status.in_(WAITING), ~_ACTIVE)
-                          .values(status="cancelled", claimed_at=now, error="not an active subscriber"))
-    return bool(result.rowcount)
-
-
-def cancel_inactive(conn: Connection, now: datetime) -> int:
-    """Mark cancelled every waiting row whose reader is no longer active; how many were."""
-    result = conn.execute(update(deliveries).where(deliveries.c.status.in_(WAITING), ~_ACTIVE)
-                          .values(status="cancelled", claimed_at=now, error="not an active subscriber"))
+def cancel_inactive(conn: Connection, now: datetime, delivery_id: int | None = None) -> int:
+    """Mark cancelled the waiting rows (or the one row) whose reader is no longer active; how many were."""
+    query = update(deliveries).where(deliveries.c.status.in_(WAITING), ~_ACTIVE)
+    if delivery_id is not None:
+        query = query.where(deliveries.c.id == delivery_id)
+    result = conn.execute(query.values(status="cancelled", claimed_at=now, error="not an active subscriber"))
     return int(result.rowcount or 0)
 
 

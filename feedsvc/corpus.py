@@ -1,8 +1,10 @@
 """The ingest job: walk corpus paths, skip what is unchanged, store each file in its own transaction.
 
-``ingest_file`` reads, parses and writes one file. Large runs spread files over worker processes, each
-with its own connection, so parsing and writing proceed on every core; every file is still exactly one
-transaction, so an interrupted run never leaves a file half-written, and the next run finishes the rest.
+``load`` reads and parses one file into rows; ``store`` writes them in one transaction. Large runs load
+files in worker processes while this process writes, in the files' order: parsing uses every core, and
+the store has one writer, whose page cache stays warm and who never waits for another's lock. Every file
+is exactly one transaction, so an interrupted run never leaves a file half-written, and the next run
+finishes the rest.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing import connection as mp_connection
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -131,63 +133,98 @@ def _unchanged(path: Path, known: Known | None) -> bool:
     return (known.size, known.mtime_ns) == (size, mtime_ns)
 
 
-def ingest_file(conn: Connection, path: Path, known: Known | None, job: Job, seen: set[str],
-                write_lock: Any = None) -> Summary:
-    """Read, parse and store one file in one transaction on ``conn``; failures are recorded, never raised.
+@dataclass(frozen=True)
+class Loaded:
+    """One file read and parsed into rows, not yet stored: what a worker process hands back."""
 
-    ``write_lock`` serialises the write transactions of several processes on one SQLite file: waiting on it
-    wakes the next writer at once, where SQLite's own busy handler would sleep for milliseconds.
+    path: Path
+    known: Known | None
+    size: int = 0
+    mtime_ns: int = 0
+    sha256: str = ""
+    same: bool = False  # the content the last run stored: only size and time are new
+    failure: IngestError | None = None  # the file as a whole cannot be used
+    articles: tuple[writer.ArticleRow, ...] = ()
+    headlines: tuple[writer.HeadlineRow | str, ...] = ()  # a bare key: a row an earlier file carried
+    errors: tuple[IngestError, ...] = ()  # lines that failed (JSON Lines)
+
+
+def load(path: Path, known: Known | None, job: Job, made: set[str]) -> Loaded:
+    """Read and parse one file into rows; failures are returned, never raised.
+
+    ``made`` holds the headline keys whose rows earlier files handed over (see ``writer.headline_rows``).
     """
-    write_lock = write_lock or nullcontext()
-    result = Summary()
-    key = str(path)
     try:
         size, mtime_ns, side = _stat(path)
         data = path.read_bytes()
         side_data = side.read_bytes() if side else b""
     except OSError as exc:
-        _fail(conn, result, IngestError(f"cannot read: {exc.strerror or exc}", path=key), key, 0, 0, "", job.now)
-        return result
+        return Loaded(path, known, failure=IngestError(f"cannot read: {exc.strerror or exc}", path=str(path)))
     sha = hashlib.sha256(data + side_data).hexdigest()
     if known is not None and known.ok and known.sha256 == sha:
-        with conn.begin():
-            conn.execute(update(files).where(files.c.path == key).values(size=size, mtime_ns=mtime_ns))
-        result.files_unchanged = 1
-        return result
-    result.files_read = 1
+        return Loaded(path, known, size, mtime_ns, sha, same=True)
     try:
         page_meta = meta.parse(side_data.decode("utf-8"), str(side)) if side else None
         extracted = ingest_files.extract(path, data, sources=job.sources, taxonomy=job.taxonomy,
                                          max_bytes=job.max_bytes, page_meta=page_meta,
                                          captured=datetime.fromtimestamp(mtime_ns / 1e9, UTC))
     except UnicodeDecodeError:
-        error = IngestError("metadata file is not UTF-8", path=str(side))
-        _fail(conn, result, error, key, size, mtime_ns, sha, job.now)
-        return result
+        return Loaded(path, known, size, mtime_ns, sha, failure=IngestError("metadata file is not UTF-8",
+                                                                            path=str(side)))
     except IngestError as exc:
-        _fail(conn, result, exc.at(exc.path or key), key, size, mtime_ns, sha, job.now)
+        return Loaded(path, known, size, mtime_ns, sha, failure=exc.at(exc.path or str(path)))
+    if len(made) > KNOWN_CACHE:
+        made.clear()
+    return Loaded(path, known, size, mtime_ns, sha,
+                  articles=tuple(writer.article_row(a) for a in extracted.articles),
+                  headlines=tuple(writer.headline_rows(extracted.headlines, made, classify=job.classify_headline)),
+                  errors=extracted.errors)
+
+
+class _RowsNeeded(Exception):
+    """Rolls back a file's transaction that met bare headline keys it cannot resolve."""
+
+
+def store(conn: Connection, loaded: Loaded, job: Job, seen: set[str]) -> Summary:
+    """Write one loaded file in one transaction on ``conn``; failures are recorded, never raised.
+
+    ``seen`` holds the headline keys this run has stored or met in the store.
+    """
+    result = Summary()
+    key, known = str(loaded.path), loaded.known
+    if loaded.failure is not None:
+        _fail(conn, result, loaded.failure, key, loaded.size, loaded.mtime_ns, loaded.sha256, job.now)
         return result
-    rows = [writer.article_row(a) for a in extracted.articles]
+    if loaded.same:
+        with conn.begin():
+            conn.execute(update(files).where(files.c.path == key).values(size=loaded.size, mtime_ns=loaded.mtime_ns))
+        result.files_unchanged = 1
+        return result
+    result.files_read = 1
     for attempt in range(1, RETRIES + 1):
-        fresh = writer.fresh_headlines(extracted.headlines, seen, authority=job.authority, now=job.now,
-                                       classify=job.classify_headline)
         counts = writer.Counts()
         topic_rows: list[dict[str, Any]] = []
         try:
-            with write_lock, conn.begin():
-                file_id = writer.upsert_file(conn, path=key, size=size, mtime_ns=mtime_ns, sha256=sha,
-                                             status="failed" if extracted.errors else "ok", now=job.now,
-                                             known=known is not None or attempt > 1)
-                for row in rows:
-                    writer.save_article(conn, row, file_id=file_id, by_file=path.suffix == ".txt",
+            with conn.begin():
+                file_id = writer.upsert_file(conn, path=key, size=loaded.size, mtime_ns=loaded.mtime_ns,
+                                             sha256=loaded.sha256, status="failed" if loaded.errors else "ok",
+                                             now=job.now, known=known is not None or attempt > 1)
+                for row in loaded.articles:
+                    writer.save_article(conn, row, file_id=file_id, by_file=loaded.path.suffix == ".txt",
                                         authority=job.authority, now=job.now, counts=counts,
                                         topic_rows=topic_rows, new_file=known is None and attempt == 1)
-                writer.save_headlines(conn, fresh, now=job.now, counts=counts, topic_rows=topic_rows, seen=seen)
+                if writer.save_headlines(conn, loaded.headlines, authority=job.authority, now=job.now,
+                                         counts=counts, topic_rows=topic_rows, seen=seen):
+                    raise _RowsNeeded
                 flushed = list(topic_rows)
                 writer.flush_topics(conn, topic_rows)
-                for err in extracted.errors:
+                for err in loaded.errors:
                     writer.record_failure(conn, path=key, line=err.line, reason=err.reason, now=job.now)
-        except IntegrityError:
+        except _RowsNeeded:
+            # A bare key of a headline whose row an earlier file carried and that did not get stored (that
+            # file failed): load this file again with all its rows. Rare, so it is done here.
+            return store(conn, load(loaded.path, known, job, set()), job, seen)
+        except IntegrityError:  # another process stored the same item meanwhile: the retry finds it
             seen.clear()
             if attempt < RETRIES:
                 continue
@@ -195,11 +232,13 @@ def ingest_file(conn: Connection, path: Path, known: Known | None, job: Job, see
         except DBAPIError as exc:  # a store failure costs this file only
             seen.clear()
             error = IngestError(f"store error: {type(exc.orig).__name__}: {exc.orig}", path=key)
-            _fail(conn, result, error, key, size, mtime_ns, sha, job.now)
+            _fail(conn, result, error, key, loaded.size, loaded.mtime_ns, loaded.sha256, job.now)
             return result
         break
+    if len(seen) > KNOWN_CACHE:
+        seen.clear()
     result.counts = counts
-    result.failures.extend(extracted.errors)
+    result.failures.extend(loaded.errors)
     result.topics_changed = {row["topic"] for row in flushed}
     return result
 
@@ -215,43 +254,86 @@ def _fail(conn: Connection, result: Summary, error: IngestError, path: str, size
         pass
 
 
-_WORKER: dict[str, Any] = {}
+def _worker(conn: mp_connection.Connection, job: Job, parent: int) -> None:
+    """A loading process: chunks of targets in, their ``Loaded`` out, in order, until told to stop."""
+    made: set[str] = set()
+    try:
+        while (chunk := conn.recv()) is not None:
+            out = []
+            for path, known in chunk:
+                if os.getppid() != parent:
+                    os._exit(1)  # the run was killed: stop
+                out.append(load(Path(path), known, job, made))
+            conn.send(out)
+    except EOFError:  # the run is gone
+        pass
+    except BaseException as exc:  # noqa: BLE001 - handed to the run, which raises it
+        conn.send(exc)
 
 
-def _worker_init(url: str, job: Job, parent: int, write_lock: Any) -> None:
-    engine = store_engine.make_engine(url)
-    _WORKER.update(job=job, parent=parent, engine=engine, seen=set(), lock=write_lock,
-                   conn=engine.connect().execution_options(**store_engine.WRITER))
+def _loaded(targets: list[tuple[Path, Known | None]], job: Job, workers: int) -> Iterator[Loaded]:
+    """``load`` of every target, in order, by ``workers`` processes: this one, which also writes, and
+    ``workers - 1`` helpers.
 
-
-def _worker_chunk(chunk: list[tuple[Path, Known | None]]) -> Summary:
-    total = Summary()
-    seen: set[str] = _WORKER["seen"]
-    for path, known in chunk:
-        if os.getppid() != _WORKER["parent"]:
-            os._exit(1)  # the run was killed: stop between files, never inside one
-        total.add(ingest_file(_WORKER["conn"], path, known, _WORKER["job"], seen, _WORKER["lock"]))
-        if len(seen) > KNOWN_CACHE:
-            seen.clear()
-    return total
-
-
-def _parallel(engine: Engine, targets: list[tuple[Path, Known | None]], job: Job, workers: int,
-              progress: Callable[[int], None]) -> Iterator[Summary]:
+    Chunks go to the helpers over a pipe each, a few in flight per helper, and each helper answers its
+    chunks in the order it got them. Whenever the next chunk due is not back yet, this process loads the
+    next unsent chunk itself rather than wait, and keeps it until its turn. So the writer never idles
+    while there is parsing to do, and no more processes run than there are cores (a busy extra process,
+    or a ``multiprocessing.Pool``'s three threads, costs more in contention than it adds).
+    """
+    made: set[str] = set()
+    if workers <= 1:
+        for path, known in targets:
+            yield load(path, known, job, made)
+        return
     chunks = [targets[i:i + CHUNK] for i in range(0, len(targets), CHUNK)]
-    url = engine.url.render_as_string(hide_password=False)
     ctx = multiprocessing.get_context("spawn")  # safe from threaded callers (scheduler, dev server)
-    write_lock = ctx.Lock() if engine.dialect.name == "sqlite" else None
-    with ctx.Pool(workers, initializer=_worker_init, initargs=(url, job, os.getpid(), write_lock)) as pool:
-        pending: deque[tuple[Any, int]] = deque()
-        next_chunk = 0
-        while next_chunk < len(chunks) or pending:
-            while next_chunk < len(chunks) and len(pending) < WINDOW * workers:
-                pending.append((pool.apply_async(_worker_chunk, (chunks[next_chunk],)), len(chunks[next_chunk])))
-                next_chunk += 1
-            handle, size = pending.popleft()
-            yield handle.get()
-            progress(size)
+    pipes: list[mp_connection.Connection] = []
+    procs = []
+    in_flight: list[deque[int]] = []
+    local: dict[int, list[Loaded]] = {}  # chunks this process loaded ahead of their turn
+    owner: dict[int, int] = {}
+    try:
+        for _ in range(workers - 1):
+            here, there = ctx.Pipe()
+            proc = ctx.Process(target=_worker, args=(there, job, os.getpid()), daemon=True)
+            proc.start()
+            there.close()
+            pipes.append(here)
+            procs.append(proc)
+            in_flight.append(deque())
+        assigned = 0
+        for i in range(len(chunks)):
+            while i not in local:
+                while assigned < len(chunks):  # keep every helper's window full
+                    helper = min(range(len(pipes)), key=lambda h: len(in_flight[h]))
+                    if len(in_flight[helper]) >= WINDOW:
+                        break
+                    pipes[helper].send([(str(path), known) for path, known in chunks[assigned]])
+                    in_flight[helper].append(assigned)
+                    owner[assigned] = helper
+                    assigned += 1
+                helper = owner[i]
+                if assigned < len(chunks) and not pipes[helper].poll():
+                    local[assigned] = [load(path, known, job, made) for path, known in chunks[assigned]]
+                    assigned += 1
+                    continue
+                got = pipes[helper].recv()
+                if isinstance(got, BaseException):
+                    raise got
+                local[in_flight[helper].popleft()] = got
+            yield from local.pop(i)
+    finally:
+        for pipe in pipes:
+            try:
+                pipe.send(None)
+            except OSError:
+                pass
+            pipe.close()
+        for proc in procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
 
 
 def ingest(engine: Engine, paths: Iterable[Path], *, sources: Sources, taxonomy: Taxonomy, max_bytes: int,
@@ -284,19 +366,16 @@ def ingest(engine: Engine, paths: Iterable[Path], *, sources: Sources, taxonomy:
 
     step(0)
     workers = workers or os.cpu_count() or 1
+    if len(targets) < PARALLEL_FROM:
+        workers = 1
+    seen: set[str] = set()
     with engine.connect().execution_options(**store_engine.WRITER) as conn:
         announce = _Announcer(conn)
-        if workers > 1 and len(targets) >= PARALLEL_FROM and engine.url.database not in (None, "", ":memory:"):
-            for part in _parallel(engine, targets, job, workers, step):
-                summary.add(part)
-                announce(part, final=False)
-        else:
-            seen: set[str] = set()
-            for path, known in targets:
-                part = ingest_file(conn, path, known, job, seen)
-                summary.add(part)
-                announce(part, final=False)
-                step(1)
+        for loaded in _loaded(targets, job, workers):
+            part = store(conn, loaded, job, seen)
+            summary.add(part)
+            announce(part, final=False)
+            step(1)
         announce(Summary(), final=True)
     return summary
 

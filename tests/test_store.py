@@ -164,19 +164,51 @@ def test_upgrade_keeps_data(db_url: str) -> None:
 
 
 def test_a_run_remembers_the_headlines_it_stored(engine) -> None:  # type: ignore[no-untyped-def]
-    """The next page's copy of a news line is recognised without classifying or querying it again."""
+    """The next page's copy of a news line is neither classified, nor handed over, nor inserted again."""
     from feedsvc.ingest.records import Headline, Stamp
     from feedsvc.store import writer
 
     now = datetime(2025, 7, 5, 18, 0, tzinfo=UTC)
     line = [Headline(f"Headline number {n}", Stamp(datetime(2025, 7, 5, 9, n, tzinfo=UTC), "minute"), "apa")
             for n in range(5)]
+    classified: list[str] = []
+
+    def classify(h: Headline) -> Headline:
+        classified.append(h.title)
+        return h
+
+    made: set[str] = set()
     seen: set[str] = set()
-    fresh = writer.fresh_headlines(line, seen, authority="test.invalid", now=now)
-    assert len(fresh.by_key) == 5
     counts = writer.Counts()
-    with engine.begin() as conn:
-        writer.save_headlines(conn, fresh, now=now, counts=counts, topic_rows=[], seen=seen)
-    assert counts.headlines_new == 5 and seen == set(fresh.by_key)
-    again = writer.fresh_headlines(line, seen, authority="test.invalid", now=now)
-    assert not again.by_key and again.repeated == 5
+    pages = [writer.headline_rows(line, made, classify=classify) for _page in range(2)]
+    assert all(isinstance(r, writer.HeadlineRow) for r in pages[0])
+    assert pages[1] == [r.key for r in pages[0]]  # type: ignore[union-attr]
+    for rows in pages:
+        with engine.begin() as conn:
+            assert writer.save_headlines(conn, rows, authority="test.invalid", now=now, counts=counts,
+                                         topic_rows=[], seen=seen) == []
+    assert len(classified) == 5
+    assert (counts.headlines_new, counts.headlines_known) == (5, 5)
+    assert seen == made  # updated in place: rebinding the caller's set would fail this
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(items)).scalar_one() == 5
+
+
+def test_a_headline_whose_first_page_failed_is_loaded_again(engine, sources, taxonomy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A page may carry a headline as a bare key because an earlier page carried its row; when that page
+    did not get stored, the writer loads the page again and stores the headline all the same."""
+    page = tmp_path / "page.txt"
+    page.write_text("News line\nFloods close the coast road\n20:20 05.07.2025\nMarkets open higher\n"
+                    "20:10 05.07.2025\n", encoding="utf-8")
+    job = corpus.Job(sources, taxonomy, 1_000_000, "example.org", NOW)
+    first = corpus.load(page, None, job, made := set())
+    assert {type(r).__name__ for r in first.headlines} == {"HeadlineRow"}
+    again = corpus.load(page, None, job, made)  # as the next page with the same news line would be
+    assert all(isinstance(r, str) for r in again.headlines)
+    with engine.connect().execution_options(feedsvc_writer=True) as conn:  # first was never stored
+        summary = corpus.store(conn, again, job, seen=set())
+    assert (summary.counts.headlines_new, summary.failures) == (2, [])
+    with engine.connect() as conn:
+        titles = set(conn.scalars(select(items.c.title).where(items.c.kind == "headline")))
+        topics = conn.execute(select(func.count()).select_from(item_topics)).scalar_one()
+    assert titles == {"Floods close the coast road", "Markets open higher"} and topics >= 1

@@ -67,9 +67,15 @@ def is_wire_marker(line: str) -> bool:
     return bool(_WIRE_END.match(line.strip()))
 
 
+_CLOCK_WORDS = ("time", "время", "vaxtı", "vaxti", "saati")  # a line without one of these is no clock
+
+
 def is_clock(line: str) -> bool:
     """A site clock (``Moscow time 14:05``) rather than a publication time."""
-    return len(line) < 60 and bool(_CLOCK.search(line))
+    if len(line) >= 60:
+        return False
+    folded = line.casefold()
+    return any(w in folded for w in _CLOCK_WORDS) and bool(_CLOCK.search(line))
 
 
 def is_furniture(line: str) -> bool:

@@ -31,30 +31,33 @@ _YEAR_WORD = r"(?:\s*(?:г\.|года|г|il|-?ci il|-?cü il))?"
 _SEP = r"\s*(?:,|-|–|—|\||at|в|saat)?\s*"
 _ZONE = r"(?:\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(rx, re.IGNORECASE)) for name, rx in (
-        ("dotted", r"(?:" + _TIME0 + r",?\s+)?(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})(?!\d)"
-                   r"(?:" + _SEP + _TIME + ")?"),
-        ("iso", r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]" + _TIME + r"(?:\.\d+)?" + _ZONE + ")?"),
-        ("day_month", r"(?:" + _TIME0 + r",?\s+)?(?<![\d:])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH
-                      + r"(?:,?\s+(?P<y>\d{4})(?!\d)" + _YEAR_WORD + ")?(?:" + _SEP + _TIME + ")?"),
-        ("month_day", r"(?:" + _TIME0 + r",?\s+)?(?<![\w])" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)"
-                      r"(?:,?\s+(?P<y>\d{4})(?!\d))?(?:" + _SEP + _TIME + ")?"),
-        ("slashed", r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?:\s+" + _TIME + ")?"),
-        ("rfc822", (r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-                    r"\s+\d{2,4}\s+\d{2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|GMT|UTC|UT|[ECMP][SD]T|Z)")),
+_MONTH_LEAD = "".join(sorted({m[0] for m in MONTHS}))
+# Each form with a character it cannot do without, so most texts skip most searches, and a look-ahead for
+# the characters its matches start with, so the engine skips other positions before trying the rest.
+_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (name, re.compile(f"(?=[{lead}])" + rx, re.IGNORECASE), needs) for name, lead, rx, needs in (
+        ("dotted", r"\d", r"(?:" + _TIME0 + r",?\s+)?(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})(?!\d)"
+                   r"(?:" + _SEP + _TIME + ")?", "."),
+        ("iso", r"\d", r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]" + _TIME + r"(?:\.\d+)?" + _ZONE + ")?", "-"),
+        ("day_month", r"\d", r"(?:" + _TIME0 + r",?\s+)?(?<![\d:])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH
+                      + r"(?:,?\s+(?P<y>\d{4})(?!\d)" + _YEAR_WORD + ")?(?:" + _SEP + _TIME + ")?", ""),
+        ("month_day", r"\d" + _MONTH_LEAD, r"(?:" + _TIME0 + r",?\s+)?(?<![\w])" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)"
+                      r"(?:,?\s+(?P<y>\d{4})(?!\d))?(?:" + _SEP + _TIME + ")?", ""),
+        ("slashed", r"\d", r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?:\s+" + _TIME + ")?", "/"),
+        ("rfc822", r"\dMTWFS", (r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+                    r"\s+\d{2,4}\s+\d{2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|GMT|UTC|UT|[ECMP][SD]T|Z)"), ":"),
     )
 )
 _RELATIVE = re.compile(
-    r"(?P<n>\d+|an?|one)\s+(?P<unit>min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?)\s+ago"
+    r"(?=[\dao])(?:(?P<n>\d+|an?|one)\s+(?P<unit>min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?)\s+ago"
     r"|(?P<n_ru>\d+)\s+(?P<unit_ru>минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь])\s+назад"
-    r"|(?P<n_az>\d+)\s+(?P<unit_az>dəqiqə|saat|gün|həftə)\s+(?:əvvəl|öncə)",
+    r"|(?P<n_az>\d+)\s+(?P<unit_az>dəqiqə|saat|gün|həftə)\s+(?:əvvəl|öncə))",
     re.IGNORECASE,
 )
 _DAY_WORD = re.compile(
-    r"(?P<word>today|yesterday|сегодня|вчера|bu\s?gün|dünən)(?:" + _SEP + _TIME + ")?", re.IGNORECASE
+    r"(?=[tyсвbd])(?P<word>today|yesterday|сегодня|вчера|bu\s?gün|dünən)(?:" + _SEP + _TIME + ")?", re.IGNORECASE
 )
-_TIME_ONLY = re.compile(r"(?<![\d:.])" + _TIME + r"(?![\d:])")
+_TIME_ONLY = re.compile(r"(?=\d)(?<![\d:.])" + _TIME + r"(?![\d:])")
 _UNIT_MINUTES = {"min": 1, "h": 60, "d": 1440, "w": 10080, "м": 1, "ч": 60, "д": 1440, "н": 10080,
                  "də": 1, "sa": 60, "gü": 1440, "hə": 10080}
 _HAS_DIGIT = re.compile(r"\d")
@@ -169,7 +172,9 @@ def find(text: str, ctx: Context, *, allow_relative: bool = False) -> Found | No
     best: tuple[int, int, str, re.Match[str]] | None = None
     if not _HAS_DIGIT.search(text):
         return _relative(text, ctx) if allow_relative else None
-    for name, pattern in _PATTERNS:
+    for name, pattern, needs in _PATTERNS:
+        if needs not in text:
+            continue
         m = pattern.search(text)
         if m and (best is None or (m.start(), -m.end()) < (best[0], -best[1])):
             best = (m.start(), m.end(), name, m)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,7 +10,7 @@ from . import boilerplate, dates
 from .records import Stamp
 
 _MAX_TITLE = 400
-_RELATIVE_END = re.compile(r"(?:ago|назад|əvvəl|öncə)$", re.IGNORECASE)
+_RELATIVE_ENDS = ("ago", "назад", "əvvəl", "öncə")  # `2 hours ago` and its kin end a line
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,8 @@ def _is_title(line: str) -> bool:
 def _inline(line: str, ctx: dates.Context) -> tuple[str, Stamp] | None:
     """A headline and its time on one line: ``20:20 Headline`` or ``Headline 20:20 05.07.2025``."""
     text = line.strip()
-    if len(text) > _MAX_TITLE + 40 or not (text[:1].isdigit() or text[-1:].isdigit() or _RELATIVE_END.search(text)):
+    if len(text) > _MAX_TITLE + 40 or not (text[:1].isdigit() or text[-1:].isdigit()
+                                            or text[-5:].casefold().endswith(_RELATIVE_ENDS)):
         return None
     found = dates.find(text, ctx, allow_relative=True) or dates.find_time_only(text, ctx)
     if found is None:

@@ -66,8 +66,11 @@ def detect_source(text: str, meta: PageMeta, sources: Sources) -> str | None:
     if by_phrase:
         return by_phrase
     for line in head.split("\n")[:60]:
+        line = line.strip()
+        if not line[:1].isupper():  # every dateline opens with its place, in capitals
+            continue
         for rx in _DATELINES:
-            m = rx.match(line.strip())
+            m = rx.match(line)
             if m and m.group("agency"):
                 slug = sources.by_agency(m.group("agency").strip(" ."))
                 if slug:

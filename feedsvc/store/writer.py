@@ -1,7 +1,7 @@
 """Writing ingested records: one call per file, inside the caller's transaction.
 
-Statements are built once at import with bind parameters, so SQLAlchemy compiles and keys each only once;
-ingest runs them thousands of times a second.
+Statements are built once at import and run as ``Prepared`` statements: ingest runs them thousands of
+times a second.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..ingest import identity, terms
 from ..ingest.records import Article, Headline
+from .prepared import Prepared
 from .schema import failures, files, item_terms, item_topics, items
 
 
@@ -35,31 +36,33 @@ class Counts:
 
 
 _ARTICLE_COLS = (items.c.id, items.c.content_hash, items.c.dedupe_key, items.c.file_id, items.c.created_at)
-_FILE_ID = select(files.c.id).where(files.c.path == bindparam("p_path"))
-_FILE_INSERT = insert(files).returning(files.c.id)
-_FILE_UPDATE = update(files).where(files.c.id == bindparam("p_id"))
-_FAILURES_CLEAR = delete(failures).where(failures.c.path == bindparam("p_path"))
-_FAILURE_INSERT = insert(failures)
-_BY_FILE = select(*_ARTICLE_COLS).where(items.c.file_id == bindparam("p_file"), items.c.kind == "article")
-_BY_URL = select(*_ARTICLE_COLS).where(items.c.url == bindparam("p_url"), items.c.kind == "article")
-_BY_KEY_OR_PUBLIC_ID = select(*_ARTICLE_COLS).where(
-    or_(items.c.dedupe_key == bindparam("p_key"), items.c.public_id == bindparam("p_public")))
-_KEY_CLASH = select(items.c.id).where(items.c.dedupe_key == bindparam("p_key"), items.c.id != bindparam("p_id"))
-_PUBLIC_ID_TAKEN = select(items.c.id).where(items.c.public_id == bindparam("p_public"))
-_ITEM_INSERT = insert(items).returning(items.c.id)
-# Two writers may meet the same news-line headline at once: the second insert of a key does nothing.
+_FILE_ID = Prepared(select(files.c.id).where(files.c.path == bindparam("p_path")))
+_FILE_INSERT = Prepared(insert(files).returning(files.c.id))
+_FILE_UPDATE = Prepared(update(files).where(files.c.id == bindparam("p_id")))
+_FAILURES_CLEAR = Prepared(delete(failures).where(failures.c.path == bindparam("p_path")))
+_FAILURE_INSERT = Prepared(insert(failures))
+_BY_FILE = Prepared(select(*_ARTICLE_COLS).where(items.c.file_id == bindparam("p_file"), items.c.kind == "article"))
+_BY_URL = Prepared(select(*_ARTICLE_COLS).where(items.c.url == bindparam("p_url"), items.c.kind == "article"))
+_BY_KEY_OR_PUBLIC_ID = Prepared(select(*_ARTICLE_COLS).where(
+    or_(items.c.dedupe_key == bindparam("p_key"), items.c.public_id == bindparam("p_public"))))
+_KEY_CLASH = Prepared(select(items.c.id).where(items.c.dedupe_key == bindparam("p_key"),
+                                               items.c.id != bindparam("p_id")))
+_HEADLINE_KNOWN = Prepared(select(items.c.id).where(items.c.dedupe_key == bindparam("p_key")))
+_PUBLIC_ID_TAKEN = Prepared(select(items.c.id).where(items.c.public_id == bindparam("p_public")))
+_ITEM_INSERT = Prepared(insert(items).returning(items.c.id))
+# Two writers may meet the same news-line headline at once: the second insert of a key does nothing, and
+# returns no row, so what a run counts as new is what it inserted.
 _HEADLINES_INSERT = {
-    "sqlite": sqlite_insert(items).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    .returning(items.c.id, items.c.dedupe_key),
-    "postgresql": postgresql_insert(items).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    .returning(items.c.id, items.c.dedupe_key),
+    "sqlite": Prepared(sqlite_insert(items).on_conflict_do_nothing(index_elements=["dedupe_key"])
+                       .returning(items.c.id, items.c.dedupe_key)),
+    "postgresql": Prepared(postgresql_insert(items).on_conflict_do_nothing(index_elements=["dedupe_key"])
+                           .returning(items.c.id, items.c.dedupe_key)),
 }
-_ITEM_UPDATE = update(items).where(items.c.id == bindparam("p_id"))
-_KNOWN_KEYS = select(items.c.dedupe_key).where(items.c.dedupe_key.in_(bindparam("p_keys", expanding=True)))
-_TOPICS_CLEAR = delete(item_topics).where(item_topics.c.item_id == bindparam("p_id"))
-_TOPICS_INSERT = insert(item_topics)
-_TERMS_CLEAR = delete(item_terms).where(item_terms.c.item_id == bindparam("p_id"))
-_TERMS_INSERT = insert(item_terms)
+_ITEM_UPDATE = Prepared(update(items).where(items.c.id == bindparam("p_id")))
+_TOPICS_CLEAR = Prepared(delete(item_topics).where(item_topics.c.item_id == bindparam("p_id")))
+_TOPICS_INSERT = Prepared(insert(item_topics))
+_TERMS_CLEAR = Prepared(delete(item_terms).where(item_terms.c.item_id == bindparam("p_id")))
+_TERMS_INSERT = Prepared(insert(item_terms))
 _HEADLINE_BLANKS = {"file_id": None, "dateline_place": None, "dateline_agency": None, "category": None,
                     "byline": None, "body": None, "captions": None}
 
@@ -91,6 +94,20 @@ def _headline_fields(h: Headline) -> dict[str, Any]:
     return {**_common_fields(h), "lede": h.summary}
 
 
+class _Stored(NamedTuple):
+    """What ``save_article`` needs of an article the store holds already."""
+
+    id: int
+    content_hash: str
+    dedupe_key: str
+    file_id: int | None
+    created_at: datetime
+
+
+def _first(rows: list[tuple[Any, ...]]) -> _Stored | None:
+    return _Stored._make(rows[0]) if rows else None
+
+
 @dataclass(frozen=True)
 class ArticleRow:
     """An article as the store writes it, computed before the write transaction begins."""
@@ -114,40 +131,38 @@ def article_row(article: Article) -> ArticleRow:
 def set_terms(conn: Connection, item_id: int, values: Iterable[str], *, replace_old: bool) -> None:
     """An article's coverage terms, replacing those it had."""
     if replace_old:
-        conn.execute(_TERMS_CLEAR, {"p_id": item_id})
+        _TERMS_CLEAR.run(conn, {"p_id": item_id})
     rows = [{"term": t[:64], "item_id": item_id} for t in dict.fromkeys(values)]
     if rows:
-        conn.execute(_TERMS_INSERT, rows)
+        _TERMS_INSERT.many(conn, rows)
 
 
-@dataclass
-class FreshHeadlines:
-    """Headlines not yet seen in this run, keyed, classified and made into rows before the write begins."""
+class HeadlineRow(NamedTuple):
+    """A news-line headline as the store writes it, keyed and classified before the write begins."""
 
-    by_key: dict[str, Headline]
-    rows: dict[str, dict[str, Any]]
-    repeated: int
+    key: str
+    fields: dict[str, Any]
+    topics: tuple[str, ...]
+    published: datetime | None
 
 
-def fresh_headlines(headlines: Sequence[Headline], seen: set[str], *, authority: str, now: datetime,
-                    classify: Callable[[Headline], Headline] | None = None) -> FreshHeadlines:
-    """Drop the headlines this run has stored already (``seen``); classify the rest and build their rows."""
-    fresh: dict[str, Headline] = {}
-    rows: dict[str, dict[str, Any]] = {}
-    repeated = 0
+def headline_rows(headlines: Sequence[Headline], made: set[str], *,
+                  classify: Callable[[Headline], Headline] | None = None) -> list[HeadlineRow | str]:
+    """Rows for ``headlines``: a classified row the first time ``made`` meets a key, the bare key after.
+
+    A news line repeats on every page of a site, so across a run most headlines are bare keys: they are
+    classified once and cross to the writing process once. ``save_headlines`` resolves bare keys.
+    """
+    rows: list[HeadlineRow | str] = []
     for h in headlines:
         key = identity.dedupe_key(h)
-        if key in seen or key in fresh:
-            repeated += 1
+        if key in made:
+            rows.append(key)
             continue
-        h = fresh[key] = classify(h) if classify is not None else h
-        fields = _headline_fields(h)
-        sort_at = h.published.value if h.published else now
-        uid = identity.mint_uid(authority, "headline", key, sort_at)
-        rows[key] = {"uid": uid, "public_id": identity.public_id(uid), "sort_at": sort_at, "kind": "headline",
-                     "dedupe_key": key, "content_hash": identity.content_hash(fields), "created_at": now,
-                     "updated_at": now, **_HEADLINE_BLANKS, **fields}
-    return FreshHeadlines(fresh, rows, repeated)
+        made.add(key)
+        h = classify(h) if classify is not None else h
+        rows.append(HeadlineRow(key, _headline_fields(h), h.topics, h.published.value if h.published else None))
+    return rows
 
 
 def upsert_file(conn: Connection, *, path: str, size: int, mtime_ns: int, sha256: str, status: str,
@@ -157,18 +172,18 @@ def upsert_file(conn: Connection, *, path: str, size: int, mtime_ns: int, sha256
     ``known=False`` says the caller knows there is no row yet, which saves two statements per new file.
     """
     values = {"size": size, "mtime_ns": mtime_ns, "sha256": sha256, "status": status, "ingested_at": now}
-    row = None
     if known:
-        row = conn.execute(_FILE_ID, {"p_path": path}).first()
-        conn.execute(_FAILURES_CLEAR, {"p_path": path})
-    if row:
-        conn.execute(_FILE_UPDATE, {"p_id": row.id, **values})
-        return int(row.id)
-    return int(conn.execute(_FILE_INSERT, {"path": path, **values}).scalar_one())
+        found = _FILE_ID.run(conn, {"p_path": path})
+        _FAILURES_CLEAR.run(conn, {"p_path": path})
+        if found:
+            file_id = int(found[0][0])
+            _FILE_UPDATE.run(conn, {"p_id": file_id, **values})
+            return file_id
+    return int(_FILE_INSERT.run(conn, {"path": path, **values})[0][0])
 
 
 def record_failure(conn: Connection, *, path: str, line: int | None, reason: str, now: datetime) -> None:
-    conn.execute(_FAILURE_INSERT, {"path": path, "line": line, "reason": reason, "at": now})
+    _FAILURE_INSERT.run(conn, {"path": path, "line": line, "reason": reason, "at": now})
 
 
 def _topic_rows(item_id: int, topics: Iterable[str], published: datetime | None) -> list[dict[str, Any]]:
@@ -178,14 +193,14 @@ def _topic_rows(item_id: int, topics: Iterable[str], published: datetime | None)
 def flush_topics(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert the topic rows that ``save_article`` and ``save_headlines`` collected, in one statement."""
     if rows:
-        conn.execute(_TOPICS_INSERT, rows)
+        _TOPICS_INSERT.many(conn, rows)
         rows.clear()
 
 
 def _free_uid(conn: Connection, uid: str) -> str:
     """``uid``, or ``uid-2``, ``uid-3``… when an edited item's old key minted it already."""
     candidate, n = uid, 1
-    while conn.execute(_PUBLIC_ID_TAKEN, {"p_public": identity.public_id(candidate)}).first():
+    while _PUBLIC_ID_TAKEN.run(conn, {"p_public": identity.public_id(candidate)}):
         n += 1
         candidate = f"{uid}-{n}"
     return candidate
@@ -201,24 +216,25 @@ def save_article(conn: Connection, row: ArticleRow, *, file_id: int | None, by_f
     key, fields, digest = row.key, row.fields, row.digest
     found = None
     if by_file and file_id is not None and not new_file:
-        found = conn.execute(_BY_FILE, {"p_file": file_id}).first()
+        found = _first(_BY_FILE.run(conn, {"p_file": file_id}))
     if found is None and row.url:
-        found = conn.execute(_BY_URL, {"p_url": row.url}).first()
+        found = _first(_BY_URL.run(conn, {"p_url": row.url}))
     uid = identity.mint_uid(authority, "article", key, row.published or now)
     sort_at = row.published or now
     uid_taken = False
     if found is None:
-        for match in conn.execute(_BY_KEY_OR_PUBLIC_ID, {"p_key": key, "p_public": identity.public_id(uid)}):
+        for match in map(_Stored._make, _BY_KEY_OR_PUBLIC_ID.run(conn, {"p_key": key,
+                                                                         "p_public": identity.public_id(uid)})):
             if match.dedupe_key == key:
                 found = match
             else:
                 uid_taken = True
     if found is None:
         uid = _free_uid(conn, uid) if uid_taken else uid
-        item_id = int(conn.execute(_ITEM_INSERT, {
+        item_id = int(_ITEM_INSERT.run(conn, {
             "uid": uid, "public_id": identity.public_id(uid), "kind": "article", "dedupe_key": key,
             "content_hash": digest, "file_id": file_id, "created_at": now, "updated_at": now,
-            "sort_at": sort_at, **fields}).scalar_one())
+            "sort_at": sort_at, **fields})[0][0])
         topic_rows += _topic_rows(item_id, row.topics, sort_at)
         set_terms(conn, item_id, row.terms, replace_old=False)
         counts.articles_new += 1
@@ -226,36 +242,55 @@ def save_article(conn: Connection, row: ArticleRow, *, file_id: int | None, by_f
     item_id = int(found.id)
     if found.content_hash == digest:
         if found.file_id != file_id and file_id is not None:
-            conn.execute(_ITEM_UPDATE, {"p_id": item_id, "file_id": file_id})
+            _ITEM_UPDATE.run(conn, {"p_id": item_id, "file_id": file_id})
         counts.articles_unchanged += 1
         return item_id
-    clash = conn.execute(_KEY_CLASH, {"p_key": key, "p_id": item_id}).first()
-    conn.execute(_ITEM_UPDATE, {"p_id": item_id, "dedupe_key": found.dedupe_key if clash else key,
+    clash = _KEY_CLASH.run(conn, {"p_key": key, "p_id": item_id})
+    _ITEM_UPDATE.run(conn, {"p_id": item_id, "dedupe_key": found.dedupe_key if clash else key,
                                 "content_hash": digest, "file_id": file_id or found.file_id, "updated_at": now,
                                 "sort_at": row.published or found.created_at, **fields})
-    conn.execute(_TOPICS_CLEAR, {"p_id": item_id})
+    _TOPICS_CLEAR.run(conn, {"p_id": item_id})
     topic_rows += _topic_rows(item_id, row.topics, row.published or found.created_at)
     set_terms(conn, item_id, row.terms, replace_old=True)
     counts.articles_updated += 1
     return item_id
 
 
-def save_headlines(conn: Connection, fresh: FreshHeadlines, *, now: datetime, counts: Counts,
-                   topic_rows: list[dict[str, Any]], seen: set[str]) -> None:
-    """Insert the fresh headlines that the store does not hold yet; ``seen`` learns every key."""
-    counts.headlines_known += fresh.repeated
-    if not fresh.by_key:
-        return
-    stored = set(conn.scalars(_KNOWN_KEYS, {"p_keys": list(fresh.by_key)}))
-    counts.headlines_known += len(stored)
-    seen.update(fresh.by_key)  # in place: `|=` with a dict view would bind a new set
-    rows = [row for key, row in fresh.rows.items() if key not in stored]
-    if not rows:
-        return
+def save_headlines(conn: Connection, rows: Sequence[HeadlineRow | str], *, authority: str, now: datetime,
+                   counts: Counts, topic_rows: list[dict[str, Any]], seen: set[str]) -> list[str]:
+    """Insert the headlines the store does not hold yet; ``seen``, the keys this run stored or met in the
+    store, learns every key and spares the next page's copy of a news line the insert.
+
+    Returns the bare keys (see ``headline_rows``) that neither ``seen`` nor the store knows: their rows are
+    needed, and the caller has to load them again.
+    """
+    fresh: dict[str, dict[str, Any]] = {}
+    by_key: dict[str, HeadlineRow] = {}
+    missing: list[str] = []
+    for row in rows:
+        key = row if isinstance(row, str) else row.key
+        if key in seen or key in fresh:
+            counts.headlines_known += 1
+        elif isinstance(row, str):
+            if _HEADLINE_KNOWN.run(conn, {"p_key": key}):
+                seen.add(key)
+                counts.headlines_known += 1
+            else:
+                missing.append(key)
+        else:
+            sort_at = row.published or now
+            uid = identity.mint_uid(authority, "headline", key, sort_at)
+            by_key[key] = row
+            fresh[key] = {"uid": uid, "public_id": identity.public_id(uid), "sort_at": sort_at, "kind": "headline",
+                          "dedupe_key": key, "content_hash": identity.content_hash(row.fields),
+                          "created_at": now, "updated_at": now, **_HEADLINE_BLANKS, **row.fields}
+    if missing:
+        return missing
+    seen.update(fresh)  # in place: the caller's set is the run's memory
     inserted = 0
-    for row in conn.execute(_HEADLINES_INSERT[conn.dialect.name], rows):
-        h = fresh.by_key[row.dedupe_key]
-        topic_rows += _topic_rows(row.id, h.topics, h.published.value if h.published else now)
+    for item_id, key in _HEADLINES_INSERT[conn.dialect.name].each(conn, list(fresh.values())):
+        topic_rows += _topic_rows(item_id, by_key[key].topics, by_key[key].published or now)
         inserted += 1
     counts.headlines_new += inserted
-    counts.headlines_known += len(rows) - inserted
+    counts.headlines_known += len(fresh) - inserted
+    return []

@@ -92,28 +92,34 @@ class Job:
         return ingest_files.classify_headline(headline, self.taxonomy)
 
 
-def walk(paths: Iterable[Path]) -> Iterator[Path | IngestError]:
-    """Corpus files under ``paths`` (files and folders, recursively), in a stable order."""
+def walk(paths: Iterable[Path]) -> Iterator[str | IngestError]:
+    """Corpus files under ``paths`` (files and folders, recursively), in a stable order.
+
+    Paths are strings, spelled as ``pathlib`` spells them and in its order (by parts): a run holds all of
+    them at once, and a string takes a fraction of a ``Path``'s memory.
+    """
     for root in paths:
         if root.is_file():
-            yield root
+            yield str(root)
         elif root.is_dir():
             found = []
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                found += [Path(dirpath) / f for f in filenames
-                          if f.endswith(ingest_files.SUFFIXES) and not f.startswith(".")]
-            yield from sorted(found)
+                base = str(Path(dirpath))
+                prefix = "" if base == "." else base.rstrip(os.sep) + os.sep
+                found += [prefix + f for f in filenames if f.endswith(ingest_files.SUFFIXES) and not f.startswith(".")]
+            found.sort(key=lambda p: p.replace(os.sep, "\x00"))  # by parts: a separator sorts before anything
+            yield from found
         else:
             yield IngestError("no such file or folder", path=str(root))
 
 
-def _stat(path: Path) -> tuple[int, int, Path | None]:
+def _stat(path: Path | str) -> tuple[int, int, Path | None]:
     """Size and mtime of a page together with its metadata file, so editing either re-ingests the page."""
-    st = path.stat()
+    st = os.stat(path)
     size, mtime = st.st_size, st.st_mtime_ns
-    if path.suffix == ".txt":
-        side = meta.path_for(path)
+    if str(path).endswith(".txt"):
+        side = meta.path_for(Path(path))
         try:
             side_st = side.stat()
         except FileNotFoundError:
@@ -122,7 +128,7 @@ def _stat(path: Path) -> tuple[int, int, Path | None]:
     return size, mtime, None
 
 
-def _unchanged(path: Path, known: Known | None) -> bool:
+def _unchanged(path: str, known: Known | None) -> bool:
     """Whether size and modification time match the last run's, from a stat alone."""
     if known is None or not known.ok:
         return False
@@ -271,7 +277,7 @@ def _worker(conn: mp_connection.Connection, job: Job, parent: int) -> None:
         conn.send(exc)
 
 
-def _loaded(targets: list[tuple[Path, Known | None]], job: Job, workers: int) -> Iterator[Loaded]:
+def _loaded(targets: list[tuple[str, Known | None]], job: Job, workers: int) -> Iterator[Loaded]:
     """``load`` of every target, in order, by ``workers`` processes: this one, which also writes, and
     ``workers - 1`` helpers.
 
@@ -284,7 +290,7 @@ def _loaded(targets: list[tuple[Path, Known | None]], job: Job, workers: int) ->
     made: set[str] = set()
     if workers <= 1:
         for path, known in targets:
-            yield load(path, known, job, made)
+            yield load(Path(path), known, job, made)
         return
     chunks = [targets[i:i + CHUNK] for i in range(0, len(targets), CHUNK)]
     ctx = multiprocessing.get_context("spawn")  # safe from threaded callers (scheduler, dev server)
@@ -309,13 +315,13 @@ def _loaded(targets: list[tuple[Path, Known | None]], job: Job, workers: int) ->
                     helper = min(range(len(pipes)), key=lambda h: len(in_flight[h]))
                     if len(in_flight[helper]) >= WINDOW:
                         break
-                    pipes[helper].send([(str(path), known) for path, known in chunks[assigned]])
+                    pipes[helper].send(chunks[assigned])
                     in_flight[helper].append(assigned)
                     owner[assigned] = helper
                     assigned += 1
                 helper = owner[i]
                 if assigned < len(chunks) and not pipes[helper].poll():
-                    local[assigned] = [load(path, known, job, made) for path, known in chunks[assigned]]
+                    local[assigned] = [load(Path(path), known, job, made) for path, known in chunks[assigned]]
                     assigned += 1
                     continue
                 got = pipes[helper].recv()
@@ -346,16 +352,16 @@ def ingest(engine: Engine, paths: Iterable[Path], *, sources: Sources, taxonomy:
         state = {r.path: Known(r.size, r.mtime_ns, r.sha256, r.status == "ok")
                  for r in conn.execute(select(files.c.path, files.c.size, files.c.mtime_ns, files.c.sha256,
                                               files.c.status))}
-    targets: list[tuple[Path, Known | None]] = []
+    targets: list[tuple[str, Known | None]] = []
     total = 0
     for found in walk(paths):
         total += 1
         if isinstance(found, IngestError):
             summary.failures.append(found)
-        elif _unchanged(found, state.get(str(found))):
+        elif _unchanged(found, state.get(found)):
             summary.files_unchanged += 1
         else:
-            targets.append((found, state.get(str(found))))
+            targets.append((found, state.get(found)))
     done = total - len(targets)
 
     def step(n: int) -> None:

@@ -47,8 +47,11 @@ def _headline_key(source: str, title: str, published: datetime | None) -> str:
     return _key(when, "headline", source, title_key(title), when)
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, default=str).encode  # what json.dumps(…) gives, made once
+
+
 def content_hash(fields: dict[str, object]) -> str:
-    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL(fields).encode("utf-8")).hexdigest()
 
 
 def mint_uid(authority: str, kind: str, key: str, when: datetime) -> str:

@@ -35,55 +35,61 @@ def _is_exact(term: str) -> bool:
     return len(letters) > 1 and all(c.isupper() for c in letters)
 
 
-@dataclass(frozen=True)
-class Matcher:
-    """Keywords of one rule set, indexed by word so a text is matched in one pass over its words."""
+# What a keyword hit says: rule number, and whether it is the rule's exclusion list.
+_Hit = tuple[int, bool]
 
-    exact: frozenset[str]
-    folded: frozenset[str]
-    phrases: dict[str, tuple[tuple[bool, tuple[str, ...]], ...]]
-    prefixes: tuple[str, ...]
+
+@dataclass(frozen=True)
+class Index:
+    """Every rule's keywords indexed by word, so a text is matched against all topics in one pass."""
+
+    exact: dict[str, tuple[_Hit, ...]]  # keywords in capitals, matched case-sensitively
+    folded: dict[str, tuple[_Hit, ...]]
+    phrases: dict[str, tuple[tuple[_Hit, bool, tuple[str, ...]], ...]]  # by first word, case-folded
+    prefixes: tuple[str, ...]  # ``energ*``
+    prefix_hits: tuple[_Hit, ...]  # the hit of each prefix
 
     @classmethod
-    def build(cls, terms: Iterable[str]) -> Matcher:
-        exact: set[str] = set()
-        folded: set[str] = set()
-        phrases: dict[str, list[tuple[bool, tuple[str, ...]]]] = {}
-        prefixes: list[str] = []
-        for term in terms:
-            is_exact = _is_exact(term)
-            stem = term.removesuffix("*")
-            words = tuple(w if is_exact else w.casefold() for w in _TOKEN.findall(stem))
-            if not words:
-                continue
-            if term.endswith("*") and len(words) == 1:
-                prefixes.append(words[0].casefold())
-            elif len(words) == 1:
-                (exact if is_exact else folded).add(words[0])
-            else:
-                phrases.setdefault(words[0].casefold(), []).append((is_exact, words))
-        return cls(frozenset(exact), frozenset(folded), {k: tuple(v) for k, v in phrases.items()},
-                   tuple(prefixes))
+    def build(cls, lists: Iterable[tuple[_Hit, Iterable[str]]]) -> Index:
+        exact: dict[str, set[_Hit]] = {}
+        folded: dict[str, set[_Hit]] = {}
+        phrases: dict[str, list[tuple[_Hit, bool, tuple[str, ...]]]] = {}
+        prefixes: list[tuple[str, _Hit]] = []
+        for hit, terms in lists:
+            for term in terms:
+                is_exact = _is_exact(term)
+                words = tuple(w if is_exact else w.casefold() for w in _TOKEN.findall(term.removesuffix("*")))
+                if not words:
+                    continue
+                if term.endswith("*") and len(words) == 1:
+                    prefixes.append((words[0].casefold(), hit))
+                elif len(words) == 1:
+                    (exact if is_exact else folded).setdefault(words[0], set()).add(hit)
+                else:
+                    phrases.setdefault(words[0].casefold(), []).append((hit, is_exact, words))
+        return cls({k: tuple(v) for k, v in exact.items()}, {k: tuple(v) for k, v in folded.items()},
+                   {k: tuple(v) for k, v in phrases.items()}, tuple(p for p, _ in prefixes),
+                   tuple(h for _, h in prefixes))
 
-    def matches(self, words: list[str], lowered: list[str]) -> bool:
+    def hits(self, words: list[str], lowered: list[str]) -> set[_Hit]:
+        """Which rules' keyword lists have a word or phrase of ``words`` (as printed and case-folded)."""
+        found: set[_Hit] = set()
         for i, word in enumerate(words):
             low = lowered[i]
-            if word in self.exact or low in self.folded:
-                return True
+            found.update(self.exact.get(word, ()))
+            found.update(self.folded.get(low, ()))
             if self.prefixes and low.startswith(self.prefixes):
-                return True
-            for is_exact, phrase in self.phrases.get(low, ()):
+                found.update(h for p, h in zip(self.prefixes, self.prefix_hits, strict=True) if low.startswith(p))
+            for hit, is_exact, phrase in self.phrases.get(low, ()):
                 window = words[i:i + len(phrase)] if is_exact else lowered[i:i + len(phrase)]
                 if tuple(window) == phrase:
-                    return True
-        return False
+                    found.add(hit)
+        return found
 
 
 @dataclass(frozen=True)
 class Rule:
     topic: Topic
-    match: Matcher
-    exclude: Matcher
     categories: frozenset[str]
 
 
@@ -99,6 +105,7 @@ class Taxonomy:
 
     topics: tuple[Topic, ...]
     rules: tuple[Rule, ...]
+    index: Index
     _memo: dict[tuple[str, str, tuple[str, ...]], tuple[str, ...]] = dataclass_field(default_factory=dict, compare=False,
                                                                           repr=False)
 
@@ -124,11 +131,11 @@ class Taxonomy:
         chosen = set(given)
         cat = (category or "").casefold()
         words = _TOKEN.findall(text)
-        lowered = [w.casefold() for w in words]
-        for rule in self.rules:
-            if rule.exclude.matches(words, lowered):
+        hits = self.index.hits(words, [w.casefold() for w in words])
+        for n, rule in enumerate(self.rules):
+            if (n, True) in hits:
                 continue
-            if (cat and cat in rule.categories) or rule.match.matches(words, lowered):
+            if (cat and cat in rule.categories) or (n, False) in hits:
                 chosen.add(rule.topic.slug)
         return tuple(s for s in self.slugs if s in chosen)
 
@@ -162,6 +169,7 @@ def load(path: Path | None = None) -> Taxonomy:
             categories=tuple(field(table, "categories", list, where, default=[])),
             exclude=tuple(field(table, "exclude", list, where, default=[])),
         ))
-    rules = tuple(Rule(t, Matcher.build(t.keywords), Matcher.build(t.exclude),
-                       frozenset(c.casefold() for c in t.categories)) for t in topics)
-    return Taxonomy(tuple(topics), rules)
+    rules = tuple(Rule(t, frozenset(c.casefold() for c in t.categories)) for t in topics)
+    index = Index.build([((n, False), t.keywords) for n, t in enumerate(topics)]
+                        + [((n, True), t.exclude) for n, t in enumerate(topics)])
+    return Taxonomy(tuple(topics), rules, index)

@@ -22,13 +22,16 @@ from sqlalchemy.sql.expression import ClauseElement
 Processor = Callable[[Any], Any]
 
 
+_ASKED = object()  # a bind whose value each call supplies
+
+
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    names: tuple[str, ...]  # bind names in the order a positional paramstyle wants them
     positional: bool
-    binds: tuple[tuple[str, Processor], ...]  # the binds whose type converts values
-    fixed: dict[str, Any]  # values the statement itself holds (``kind == "article"``)
+    # Each bind in the order the paramstyle wants them: name, the type's converter, and either _ASKED or
+    # the converted value the statement itself holds (``kind == "article"``).
+    slots: tuple[tuple[str, Processor | None, Any], ...]
     results: tuple[Processor | None, ...]  # one per returned column
     dbapi_error: type[Exception]
 
@@ -44,27 +47,27 @@ class Prepared:
         got = self._cache.get((dialect.name, keys))
         if got is None:
             compiled: Any = self.statement.compile(dialect=dialect, column_keys=list(keys))
-            binds = tuple((name, _remembering(proc)) for name, bind in compiled.binds.items()
-                          if (proc := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None)
-            fixed = {name: bind.effective_value for name, bind in compiled.binds.items() if name not in keys}
+            procs = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                     for name, bind in compiled.binds.items()}
+            slots = []
+            for name in compiled.positiontup if compiled.positional else compiled.binds:
+                proc = procs[name]
+                if name in keys:
+                    slots.append((name, _remembering(proc) if proc else None, _ASKED))
+                else:
+                    value = compiled.binds[name].effective_value
+                    slots.append((name, None, proc(value) if proc else value))
             columns = getattr(self.statement, "exported_columns", ())
             results = tuple(col.type.dialect_impl(dialect).result_processor(dialect, None) for col in columns)
             got = self._cache[(dialect.name, keys)] = _Compiled(
-                compiled.string, tuple(compiled.positiontup or ()), bool(compiled.positional), binds, fixed,
-                results if any(results) else (), dialect.loaded_dbapi.Error)
+                compiled.string, bool(compiled.positional), tuple(slots), results if any(results) else (),
+                dialect.loaded_dbapi.Error)
         return got
 
     def _params(self, c: _Compiled, params: Mapping[str, Any]) -> Any:
-        if c.fixed:
-            params = {**c.fixed, **params}
-        if c.binds:
-            params = dict(params)
-            for name, proc in c.binds:
-                if name in params:
-                    params[name] = proc(params[name])
-        if c.positional:
-            return tuple(params[name] for name in c.names)
-        return params
+        values = [fixed if fixed is not _ASKED else params[name] if proc is None else proc(params[name])
+                  for name, proc, fixed in c.slots]
+        return tuple(values) if c.positional else dict(zip((slot[0] for slot in c.slots), values, strict=True))
 
     def _rows(self, c: _Compiled, rows: Sequence[Any]) -> list[tuple[Any, ...]]:
         if not c.results:

@@ -67,6 +67,9 @@ _HEADLINE_BLANKS = {"file_id": None, "dateline_place": None, "dateline_agency": 
                     "byline": None, "body": None, "captions": None}
 
 
+_to_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every call: json.dumps makes one each
+
+
 def _common_fields(record: Article | Headline) -> dict[str, Any]:
     """Columns every item has: source, title, URL, publication time and the topics its producer gave."""
     stamp = record.published
@@ -85,8 +88,8 @@ def _article_fields(a: Article) -> dict[str, Any]:
         "dateline_place": a.dateline.place if a.dateline else None,
         "dateline_agency": a.dateline.agency if a.dateline else None,
         "category": a.category, "byline": a.byline, "lede": a.lede,
-        "body": json.dumps(list(a.body), ensure_ascii=False),
-        "captions": json.dumps([{"text": c.text, "credit": c.credit} for c in a.captions], ensure_ascii=False),
+        "body": _to_json(list(a.body)),
+        "captions": _to_json([{"text": c.text, "credit": c.credit} for c in a.captions]),
     }
 
 

@@ -18,13 +18,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import connection as mp_connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from .errors import IngestError
+from .errors import FeedsvcError, IngestError
 from .ingest import files as ingest_files
 from .ingest import meta
 from .ingest.sources import Sources
@@ -277,6 +278,12 @@ def _worker(conn: mp_connection.Connection, job: Job, parent: int) -> None:
         conn.send(exc)
 
 
+def _stopped(proc: BaseProcess) -> FeedsvcError:
+    proc.join(timeout=5)
+    return FeedsvcError(f"an ingest helper process stopped (exit status {proc.exitcode}); "
+                        "the files stored so far are kept, and the next run does the rest")
+
+
 def _loaded(targets: list[tuple[str, Known | None]], job: Job, workers: int) -> Iterator[Loaded]:
     """``load`` of every target, in order, by ``workers`` processes: this one, which also writes, and
     ``workers - 1`` helpers.
@@ -315,7 +322,10 @@ def _loaded(targets: list[tuple[str, Known | None]], job: Job, workers: int) -> 
                     helper = min(range(len(pipes)), key=lambda h: len(in_flight[h]))
                     if len(in_flight[helper]) >= WINDOW:
                         break
-                    pipes[helper].send(chunks[assigned])
+                    try:
+                        pipes[helper].send(chunks[assigned])
+                    except OSError:
+                        raise _stopped(procs[helper]) from None
                     in_flight[helper].append(assigned)
                     owner[assigned] = helper
                     assigned += 1
@@ -324,7 +334,10 @@ def _loaded(targets: list[tuple[str, Known | None]], job: Job, workers: int) -> 
                     local[assigned] = [load(Path(path), known, job, made) for path, known in chunks[assigned]]
                     assigned += 1
                     continue
-                got = pipes[helper].recv()
+                try:
+                    got = pipes[helper].recv()
+                except (EOFError, OSError):
+                    raise _stopped(procs[helper]) from None
                 if isinstance(got, BaseException):
                     raise got
                 local[in_flight[helper].popleft()] = got

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -87,3 +91,33 @@ def test_reclassify_restores_coverage_terms(sqlite_app) -> None:  # type: ignore
     assert before and runner.invoke(args=["reclassify"]).exit_code == 0
     with sqlite_app.app_context(), db.get_engine().connect() as conn:
         assert sorted(conn.execute(select(item_terms.c.item_id, item_terms.c.term)).all()) == before
+
+
+def test_ingest_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    for n in range(300):
+        (corpus_dir / f"page{n:03d}.txt").write_text(
+            f"Story {n} about the summit meeting\n\nPolitics 10:{n % 60:02d} 01.03.2024\n\n"
+            f"The leaders met on Friday for story {n}, officials said.\n", encoding="utf-8")
+    env = dict(os.environ, FEEDSVC_DATABASE_URL=f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    main, terminal = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "feedsvc", "ingest", str(corpus_dir)],
+                            env=env, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed: every writer has exited
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(main)
+    assert proc.wait(timeout=60) == 0
+    text = output.decode()
+    frames = [frame for frame in text.split("\r") if "ingesting" in frame]
+    assert len(frames) > 2, text
+    assert "0%" in frames[0] and "100%" in frames[-1], text
+    assert text.index("100%") < text.index("files: 300 read, 0 unchanged, 0 failed")

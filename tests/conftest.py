@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from feedsvc import create_app
 from feedsvc.ingest import sources as sources_mod
@@ -21,6 +22,33 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 PG_URL = os.environ.get("FEEDSVC_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 CAPTURED = datetime(2025, 7, 5, 17, 0, tzinfo=UTC)
+
+PAGE = """Story number {n} about the regional summit
+
+Politics 10:{m:02d} 01.03.2024
+
+The leaders of the region met on Friday for story {n}, officials said in a statement.
+
+They agreed to meet again next month in the capital.
+
+News line
+Unique headline {n} alpha
+10:{m:02d} 01.03.2024
+Unique headline {n} beta
+09:{m:02d} 01.03.2024
+"""
+
+
+def ingest_run(url: str, tmp_path: Path, pages: int = 1500) -> tuple[Engine, dict[str, str], list[str]]:
+    """A migrated store at ``url``, a corpus of ``pages`` pages, and the environment and command to ingest it."""
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    for n in range(pages):
+        (corpus_dir / f"page{n:05d}.txt").write_text(PAGE.format(n=n, m=n % 60), encoding="utf-8")
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    env = dict(os.environ, FEEDSVC_DATABASE_URL=url)
+    return engine, env, [sys.executable, "-m", "flask", "--app", "feedsvc", "ingest", str(corpus_dir)]
 
 
 def _postgres_available() -> str | None:

@@ -6,7 +6,6 @@ import os
 import pty
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,7 +13,7 @@ from sqlalchemy import select
 from feedsvc import create_app
 from feedsvc.store import db
 from feedsvc.store.schema import item_topics, items
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, ingest_run
 
 
 def test_ingest_prints_summary_and_exit_status(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -94,16 +93,10 @@ def test_reclassify_restores_coverage_terms(sqlite_app) -> None:  # type: ignore
 
 
 def test_ingest_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
-    corpus_dir = tmp_path / "corpus"
-    corpus_dir.mkdir()
-    for n in range(300):
-        (corpus_dir / f"page{n:03d}.txt").write_text(
-            f"Story {n} about the summit meeting\n\nPolitics 10:{n % 60:02d} 01.03.2024\n\n"
-            f"The leaders met on Friday for story {n}, officials said.\n", encoding="utf-8")
-    env = dict(os.environ, FEEDSVC_DATABASE_URL=f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    engine, env, cmd = ingest_run(f"sqlite:///{tmp_path / 'store.sqlite3'}", tmp_path, pages=300)
+    engine.dispose()
     main, terminal = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "feedsvc", "ingest", str(corpus_dir)],
-                            env=env, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal)
+    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal)
     os.close(terminal)
     output = b""
     while True:

@@ -6,48 +6,20 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
-from feedsvc.store import db
 from feedsvc.store.schema import files, items
-
-PAGE = """Story number {n} about the regional summit
-
-Politics 10:{m:02d} 01.03.2024
-
-The leaders of the region met on Friday for story {n}, officials said in a statement.
-
-They agreed to meet again next month in the capital.
-
-News line
-Unique headline {n} alpha
-10:{m:02d} 01.03.2024
-Unique headline {n} beta
-09:{m:02d} 01.03.2024
-"""
-
-
-def _prepared(url: str, tmp_path: Path) -> tuple[Engine, dict[str, str], list[str]]:
-    """A migrated store at ``url``, a corpus of 1500 pages, and the environment and command to ingest it."""
-    corpus_dir = tmp_path / "corpus"
-    corpus_dir.mkdir()
-    for n in range(1500):
-        (corpus_dir / f"page{n:05d}.txt").write_text(PAGE.format(n=n, m=n % 60), encoding="utf-8")
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    env = dict(os.environ, FEEDSVC_DATABASE_URL=url)
-    return engine, env, [sys.executable, "-m", "flask", "--app", "feedsvc", "ingest", str(corpus_dir)]
+from tests.conftest import ingest_run
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_kill_mid_run(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if kind == "sqlite" else request.getfixturevalue("pg_url")
-    engine, env, cmd = _prepared(url, tmp_path)
+    engine, env, cmd = ingest_run(url, tmp_path)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     try:
@@ -84,20 +56,19 @@ def test_kill_mid_run(kind: str, tmp_path: Path, request: pytest.FixtureRequest)
 def _helpers(pid: int) -> list[int]:
     """The ingest helper processes started by ``pid`` (not multiprocessing's resource tracker)."""
     found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except (OSError, ValueError):
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in command:
-            found.append(int(entry.name))
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.append(int(child))
+    except OSError:  # a process exited while it was read; the caller looks again
+        return []
     return found
 
 
 def test_a_helper_killed_mid_run_stops_the_run_cleanly(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    engine, env, cmd = _prepared(url, tmp_path)
+    engine, env, cmd = ingest_run(url, tmp_path)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:

@@ -8,7 +8,7 @@ each other (``14:26 / 23-11-2024``, ``17.01.2026, 13:41``) are joined into one s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import cache
 
@@ -254,7 +254,12 @@ def spans(text: str, ctx: Context, *, allow_relative: bool = False) -> list[Foun
             else:
                 span = _pair(text, m, None, ctx) if kind == "d" else _pair(text, None, m, ctx)
                 i += 1
-            if span is not None:
+            if span is None:
+                continue
+            last = found[-1] if found else None
+            if last is not None and not last.has_day and not span.has_day and _joins(text[last.end:span.start]):
+                found[-1] = replace(last, end=span.end)  # ``06:45 GMT / 00:45 CST``: one time told in two zones
+            else:
                 found.append(span)
     if allow_relative:
         found.extend(_relatives(text, ctx, found))

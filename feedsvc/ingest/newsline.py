@@ -106,15 +106,16 @@ def _value(us: list[Unit], pairs: list[tuple[int, int | None]]) -> float:
 def _choose(us: list[Unit], run: list[int], lo: int) -> tuple[str, list[tuple[int, int | None]]]:
     options = _arrangements(us, run, lo)
     best = max(_ORDER, key=lambda name: (_value(us, options[name]), -_ORDER.index(name)))
-    if best == "before" and _value(us, options["closing"]) == _value(us, options["before"]):
+    if best == "before" and len(options["closing"]) >= len(options["before"]):
         first = options["closing"][0][1] if options["closing"] else None
         if first is not None and first < run[0] and _teaser_follows(us, first, run[0]):
-            best = "closing"  # the items above the first stamp have the shape of the items between stamps
+            best = "closing"  # the text above the first stamp has the shape of an item: it is the first item
     return best, options[best]
 
 
 def _teaser_follows(us: list[Unit], title: int, stamp: int) -> bool:
-    return any(us[k].stamp is None and len(us[k].text) > len(us[title].text) for k in range(title + 1, stamp))
+    return any(us[k].stamp is None and len(us[k].text) > len(us[title].text) and spans.score(us[k].text) < 1.0
+               for k in range(title + 1, stamp))
 
 
 def _runs(stamps: list[int]) -> list[list[int]]:

@@ -22,7 +22,9 @@ _STRIP = " -–—|·•:,/()+*>»«➤▶►"
 _TERMINAL = tuple(".!?")
 # A dateline inside a teaser: ``Bishkek, Nov. 22, 2017. /Agency/.``; the place's words end the headline.
 _PLACE_BEFORE = re.compile(r"(?:^|\s)((?:[A-ZА-ЯЁƏÖÜĞİŞÇ][\w'’.-]*\s?){1,3}),\s*$")
+_JOIN_WORD = re.compile(r"(?:^(?:at|à|um|в|о)\s+|\s+(?:at|à|um|в|о|le)$)", re.IGNORECASE)
 _LEADING_COUNT = re.compile(r"^\d{1,5}\s+(?=\D)")
+_OPENERS = frozenset(("the", "a", "an", "it", "this", "he", "she", "they", "in", "on", "at"))
 # Words that Title Case leaves in lower case.
 _SMALL_WORDS = frozenset((
     "a", "an", "the", "and", "or", "but", "nor", "of", "on", "in", "at", "to", "for", "from", "by", "with", "as",
@@ -79,10 +81,13 @@ def _title_case_end(text: str) -> int | None:
         if core[0].islower() and core.casefold() not in _SMALL_WORDS:
             if j < 3 or caps < 3:
                 return None
-            k = j - 1
-            while k > 0 and not words[k - 1].endswith((",", ":", ";")) and words[k - 1][:1].isupper() \
-                    and words[k].strip("‘’'\"“”").casefold() not in {"the", "a", "an", "it", "in", "this", "he", "she"}:
-                k -= 1
+            k = j - 1  # the teaser starts at the capitalised word before, or at an opening word just before it
+            m = k - 1
+            while m > 0 and words[m][:1].isupper() and not words[m].endswith((",", ":", ";")):
+                if words[m].strip("‘’'\"“”").casefold() in _OPENERS:
+                    k = m
+                    break
+                m -= 1
             start = sum(len(w) + 1 for w in words[:k])
             return start - 1 if start > 0 else None
         if core[0].isupper() or core[0].isdigit():
@@ -137,8 +142,9 @@ def _one(line: int, text: str, ctx: dates.Context) -> list[Unit]:
     found = dates.spans(text, ctx, allow_relative=True)
     if not found:
         return [Unit(line, text)]
-    if sum(f.has_day for f in found) >= 2 and (len(text) > _FLAT or len(found) > 2):
-        return _flattened(line, text, found)
+    precise = [f for f in found if f.has_day and (f.stamp.precision == "minute" or not f.year_missing)]
+    if len(precise) >= 2 and (len(text) > _FLAT or len(found) > 2):
+        return _flattened(line, text, precise)
     f = found[0] if found[0].start < len(text) - found[-1].end else found[-1]
     before, after = text[:f.start].strip(_STRIP), text[f.end:].strip(_STRIP)
     if before and after:
@@ -148,8 +154,9 @@ def _one(line: int, text: str, ctx: dates.Context) -> list[Unit]:
     rest = before or after
     if rest and rest.split()[-1].isdigit() and len(rest.split()) <= 3:
         rest = ""  # a view or comment counter
-    if rest and not _label(rest) and score(rest) < GOOD:
+    if rest and not _label(rest) and (score(rest) < GOOD or f.stamp.precision == "day" and f.year_missing):
         return [Unit(line, text)]  # a date inside a sentence
+    rest = _JOIN_WORD.sub("", rest)
     return [Unit(line, stamp=f, label=rest)]
 
 

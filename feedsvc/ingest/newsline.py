@@ -95,6 +95,15 @@ def _arrangements(us: list[Unit], run: list[int], lo: int) -> dict[str, list[tup
     return out
 
 
+_META_WORDS = frozenset(("date", "published", "posted", "tarix", "дата", "опубликовано", "обновлено",
+                         "yayınlanma", "güncelleme", "publié le", "mis à jour le", "veröffentlicht", "aktualisiert"))
+
+
+def _meta_label(label: str) -> bool:
+    """``Published: 3 March 2024``: the page's own time, printed on a meta line, is no news-line item."""
+    return label.casefold().strip(" :") in _META_WORDS
+
+
 def _heading(u: Unit) -> bool:
     return boilerplate.is_newsline_heading(u.text) or boilerplate.is_navigation(u.text)
 
@@ -151,7 +160,8 @@ def _carry_days(us: list[Unit]) -> tuple[list[Unit], set[int]]:
 def find_blocks(lines: Sequence[str], ctx: dates.Context) -> list[Block]:
     """Every news-line block: two or more pairs, or one pair under a news-line heading."""
     us, headers = _carry_days(spans.units(lines, ctx))
-    stamps = [k for k, u in enumerate(us) if u.stamp is not None and not u.clock and k not in headers]
+    stamps = [k for k, u in enumerate(us) if u.stamp is not None and not u.clock and k not in headers
+              and not _meta_label(u.label)]
     blocks: list[Block] = []
     lo = 0
     for run in _runs(stamps):
@@ -159,7 +169,9 @@ def find_blocks(lines: Sequence[str], ctx: dates.Context) -> list[Block]:
         first = min([p for p, _ in chosen] + [t for _, t in chosen if t is not None], default=run[0])
         headed = first > 0 and us[first - 1].stamp is None and boilerplate.is_newsline_heading(us[first - 1].text)
         tight = len(chosen) == 1 and (chosen[0][1] is None or abs(us[chosen[0][1]].line - us[chosen[0][0]].line) <= 1)
-        if len(chosen) >= 2 or (tight and headed):
+        if 2 * len(chosen) < len(run):
+            pass  # most stamps have no headline: an archive calendar or a column of dates, not a news line
+        elif len(chosen) >= 2 or (tight and headed):
             blocks.append(_block(us, name, chosen, headers, first - 1 if headed else None))
         lo = run[-1] + 1
     return blocks

@@ -18,7 +18,7 @@ _MAX_TITLE = 250
 GOOD = 0.75  # the score from which a text is taken for a headline over a label
 _FLAT = 240  # a line this long with a date in it is a flattened list, not a headline with its time
 _LABEL_WORDS = 4
-_STRIP = " -–—|·•:,/()+*>»«➤▶►"
+_STRIP = " -–—|·•:,/()[]+*>»«➤▶►"
 _TERMINAL = tuple(".!?")
 # A dateline inside a teaser: ``Bishkek, Nov. 22, 2017. /Agency/.``; the place's words end the headline.
 _PLACE_BEFORE = re.compile(r"(?:^|\s)((?:[A-ZА-ЯЁƏÖÜĞİŞÇ][\w'’.-]*\s?){1,3}),\s*$")

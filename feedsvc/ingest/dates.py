@@ -74,7 +74,7 @@ _RELATIVE = re.compile(
     r"|(?:vor|il\s+y\s+a)\s+(?P<amounts2>" + _AMOUNT + r"))(?!\w)",
     re.IGNORECASE,
 )
-_ONE_AMOUNT = re.compile(r"(?P<n>\d+|an?|one)\s*(?P<unit>" + _UNIT + r")", re.IGNORECASE)
+_ONE_AMOUNT = re.compile(r"(?P<n>\d+|an?|one)\s*(?P<unit>" + _UNIT + r")(?![^\W\d_])", re.IGNORECASE)
 _YESTERDAY = ("yesterday", "вчера", "вчора", "dünən", "dün", "gestern", "hier", "кеше", "kecha", "учора")
 _TODAY = ("today", "сегодня", "сьогодні", "bu gün", "bugün", "heute", "aujourd'hui", "бүгін", "bugun", "сёння")
 _DAY_WORD = re.compile(r"(?<!\w)(?P<word>" + "|".join(w.replace(" ", r"\s?") for w in _YESTERDAY + _TODAY)
@@ -371,6 +371,6 @@ def _whole(stripped: str, ctx: Context) -> Found | None:
         return None
     found = got[0]
     rest = stripped[found.end:].strip(" ,|·•/()")
-    if rest and not rest.isdigit():
+    if rest and not rest.isdigit() and rest.casefold().rstrip(".") not in calendar_words.weekdays():
         return None
     return found

@@ -151,7 +151,7 @@ def _carry_days(us: list[Unit]) -> tuple[list[Unit], set[int]]:
             day = found
             headers.add(k)
         elif found.has_day:
-            day = None
+            day = us[k].day  # a date line joined with the time under it still heads the times below
         elif day is not None:
             out[k] = replace(us[k], stamp=spans.with_day(found, day))
     return out, headers

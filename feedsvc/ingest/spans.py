@@ -43,6 +43,7 @@ class Unit:
     label: str = ""
     clock: bool = False
     dateline: bool = False
+    day: dates.Found | None = None  # a date on the line above that this time was joined with
 
 
 @lru_cache(maxsize=16384)
@@ -191,7 +192,7 @@ def _join_day_and_time(units: list[Unit]) -> list[Unit]:
         prev = out[-1] if out else None
         if (prev is not None and prev.stamp is not None and u.stamp is not None and not u.stamp.has_day
                 and prev.stamp.stamp.precision == "day" and u.line == prev.line + 1 and not prev.clock):
-            out[-1] = Unit(u.line, stamp=with_day(u.stamp, prev.stamp), label=prev.label or u.label)
+            out[-1] = Unit(u.line, stamp=with_day(u.stamp, prev.stamp), label=prev.label or u.label, day=prev.stamp)
             continue
         out.append(u)
     return out

@@ -23,6 +23,7 @@ _TERMINAL = tuple(".!?")
 # A dateline inside a teaser: ``Bishkek, Nov. 22, 2017. /Agency/.``; the place's words end the headline.
 _PLACE_BEFORE = re.compile(r"(?:^|\s)((?:[A-ZА-ЯЁƏÖÜĞİŞÇ][\w'’.-]*\s?){1,3}),\s*$")
 _JOIN_WORD = re.compile(r"(?:^(?:at|à|um|в|о)\s+|\s+(?:at|à|um|в|о|le)$)", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _LEADING_COUNT = re.compile(r"^\d{1,5}\s+(?=\D)")
 _OPENERS = frozenset(("the", "a", "an", "it", "this", "he", "she", "they", "in", "on", "at"))
 # Words that Title Case leaves in lower case.
@@ -138,7 +139,7 @@ def _one(line: int, text: str, ctx: dates.Context) -> list[Unit]:
     stamp = dates.whole(text, ctx)
     if stamp is not None:
         return [Unit(line, stamp=stamp)]
-    if not any(c.isdigit() for c in text) or boilerplate.is_clock(text):
+    if not _DIGIT.search(text) or boilerplate.is_clock(text):
         return [Unit(line, text)]
     found = dates.spans(text, ctx, allow_relative=True)
     if not found:

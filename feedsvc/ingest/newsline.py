@@ -70,7 +70,7 @@ def _arrangements(us: list[Unit], run: list[int], lo: int) -> dict[str, list[tup
     for i, p in enumerate(run):
         prev = run[i - 1] if i else lo - 1
         nxt = run[i + 1] if i + 1 < len(run) else min(len(us), p + 1 + max(2, int(median(gaps))))
-        if us[p].label and spans.score(us[p].label) >= spans.GOOD:
+        if us[p].label and not us[p].tag and spans.score(us[p].label) >= spans.GOOD:
             out["inline"].append((p, None))
         after = [k for k in range(p + 1, min(nxt, p + 3))]
         k = _pick(us, after)

@@ -22,7 +22,8 @@ _STRIP = " -–—|·•:,/()[]+*>»«➤▶►"
 _TERMINAL = tuple(".!?")
 # A dateline inside a teaser: ``Bishkek, Nov. 22, 2017. /Agency/.``; the place's words end the headline.
 _PLACE_BEFORE = re.compile(r"(?:^|\s)((?:[A-ZА-ЯЁƏÖÜĞİŞÇ][\w'’.-]*\s?){1,3}),\s*$")
-_JOIN_WORD = re.compile(r"(?:^(?:at|à|um|в|о)\s+|\s+(?:at|à|um|в|о|le)$)", re.IGNORECASE)
+_JOIN_WORD = re.compile(r"(?:^(?:at|à|um|в|о)\s+|\s+(?:at|à|um|в|о|le)$)")  # lower case: a capital starts a headline
+_TAG_MARKS = ("-", "–", "—", "|", "•", "·")  # ``Source - 3/2/2024 4:15 PM``: a source or section, not a headline
 _DIGIT = re.compile(r"\d")
 _LEADING_COUNT = re.compile(r"^\d{1,5}\s+(?=\D)")
 _OPENERS = frozenset(("the", "a", "an", "it", "this", "he", "she", "they", "in", "on", "at"))
@@ -45,6 +46,7 @@ class Unit:
     clock: bool = False
     dateline: bool = False
     day: dates.Found | None = None  # a date on the line above that this time was joined with
+    tag: bool = False  # the label is set off from the time by a dash or a bar: a source or a section
 
 
 @lru_cache(maxsize=16384)
@@ -114,6 +116,10 @@ def _flattened(line: int, text: str, found: list[dates.Found]) -> list[Unit]:
     for f in found:
         before = text[pos:f.start]
         tail = text[f.end:f.end + 2]
+        if units and units[-1].stamp is not None and _LEADING_COUNT.match(before.lstrip()):
+            units[-1] = Unit(line, stamp=units[-1].stamp, clock=True)  # a build date and its time-to-live
+            pos = f.start - len(_LEADING_COUNT.sub("", before.lstrip()))
+            before = text[pos:f.start]
         place = _PLACE_BEFORE.search(before)
         if place and tail[:1] in {".", " ", "/"} and f.stamp.precision == "day":
             # A dateline: it ends the headline and starts the teaser; its date is the story's, not an item's.
@@ -121,9 +127,6 @@ def _flattened(line: int, text: str, found: list[dates.Found]) -> list[Unit]:
             units.append(Unit(line, text[pos + place.start(1):f.end], dateline=True))
             pos = f.end
             continue
-        if units and units[-1].stamp is not None and _LEADING_COUNT.match(before.lstrip()):
-            units[-1] = Unit(line, stamp=units[-1].stamp, clock=True)  # a build date and its time-to-live
-            before = _LEADING_COUNT.sub("", before.lstrip())
         units += _split_piece(line, before)
         units.append(Unit(line, stamp=f))
         pos = f.end
@@ -148,7 +151,12 @@ def _one(line: int, text: str, ctx: dates.Context) -> list[Unit]:
     if len(precise) >= 2 and (len(text) > _FLAT or len(found) > 2):
         return _flattened(line, text, precise)
     f = found[0] if found[0].start < len(text) - found[-1].end else found[-1]
+    if len(text) > _FLAT // 2 and f.stamp.precision == "day" and f.has_day:
+        place = _PLACE_BEFORE.search(text[:f.start])
+        if place and len(text[:place.start(1)].split()) >= 3:
+            return _flattened(line, text, [f])  # ``Headline Place, date. Teaser``
     before, after = text[:f.start].strip(_STRIP), text[f.end:].strip(_STRIP)
+    tag = bool(before) and text[:f.start].rstrip()[-1:] in _TAG_MARKS
     if before and after:
         if not (_label(after) or after.isdigit()):
             return [Unit(line, text)]  # a date inside a sentence or a dateline
@@ -159,7 +167,7 @@ def _one(line: int, text: str, ctx: dates.Context) -> list[Unit]:
     if rest and not _label(rest) and (score(rest) < GOOD or f.stamp.precision == "day" and f.year_missing):
         return [Unit(line, text)]  # a date inside a sentence
     rest = _JOIN_WORD.sub("", rest)
-    return [Unit(line, stamp=f, label=rest)]
+    return [Unit(line, stamp=f, label=rest, tag=tag and rest == before)]
 
 
 def units(lines: Sequence[str], ctx: dates.Context) -> list[Unit]:

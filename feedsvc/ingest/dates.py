@@ -233,8 +233,28 @@ def _build(day: tuple[int | None, int, int, bool] | None, clock: tuple[int, int,
                  start, end, year_missing=guessed)
 
 
+_SPAN_MEMO: dict[tuple[str, tzinfo, int | None, bool], tuple[Found, ...]] = {}
+
+
 def spans(text: str, ctx: Context, *, allow_relative: bool = False) -> list[Found]:
-    """Every date and time span in ``text``, in order; relative forms only when allowed."""
+    """Every date and time span in ``text``, in order; relative forms only when allowed.
+
+    Results that do not depend on the capture time are memoised: a site prints the same headlines and
+    timestamps on every page.
+    """
+    key = (text, ctx.zone, ctx.year, allow_relative)
+    known = _SPAN_MEMO.get(key)
+    if known is not None:
+        return list(known)
+    found = _spans(text, ctx, allow_relative)
+    if not any(f.stamp.inferred or f.year_missing for f in found):
+        if len(_SPAN_MEMO) >= _MEMO_SIZE * 4:
+            _SPAN_MEMO.clear()
+        _SPAN_MEMO[key] = tuple(found)
+    return found
+
+
+def _spans(text: str, ctx: Context, allow_relative: bool) -> list[Found]:
     found: list[Found] = []
     if _HAS_DIGIT.search(text):
         clocks = list(_TIME.finditer(text))
@@ -358,7 +378,7 @@ def whole(text: str, ctx: Context) -> Found | None:
     Results that do not depend on the capture time are memoised: a site prints the same news-line
     timestamps on every page.
     """
-    stripped = text.strip().strip("|·•-–—+ ")
+    stripped = text.strip().strip(_EDGE)
     if not stripped or len(stripped) > 60:
         return None
     if not _HAS_DIGIT.search(stripped) and not _DAY_WORD.match(stripped):
@@ -375,11 +395,18 @@ def whole(text: str, ctx: Context) -> Found | None:
 
 
 def _whole(stripped: str, ctx: Context) -> Found | None:
-    got = spans(stripped, ctx, allow_relative=True)
-    if not got or got[0].start != 0:
+    return covering(stripped, spans(stripped, ctx, allow_relative=True))
+
+
+_EDGE = "|·•-–—+ "
+
+
+def covering(text: str, found: list[Found]) -> Found | None:
+    """The first of ``found`` when it is the whole of ``text`` but for edge marks, a counter or a weekday."""
+    if not found or text[:found[0].start].strip(_EDGE):
         return None
-    found = got[0]
-    rest = stripped[found.end:].strip(" ,|·•/()")
+    first = found[0]
+    rest = text[first.end:].strip(_EDGE).strip(" ,|·•/()")
     if rest and not rest.isdigit() and rest.casefold().rstrip(".") not in calendar_words.weekdays():
         return None
-    return found
+    return first

@@ -41,19 +41,12 @@ class Block:
 
 
 def _text_score(us: list[Unit], k: int) -> float:
-    u = us[k]
-    if u.stamp is not None or u.dateline:
-        return 0.0
-    return spans.score(u.text)
-
-
-def _skippable(u: Unit) -> bool:
-    return u.stamp is None and not u.dateline and not any(c.isalpha() for c in u.text)
+    return us[k].worth
 
 
 def _pick(us: list[Unit], ks: Sequence[int]) -> int | None:
     """The headline among a group's units: the first good one, else a lone short label."""
-    scored = [(k, _text_score(us, k)) for k in ks if not _skippable(us[k])]
+    scored = [(k, _text_score(us, k)) for k in ks if not us[k].bare]
     best = next((k for k, s in scored if s >= spans.GOOD), None)
     if best is not None:
         return best
@@ -66,18 +59,18 @@ def _arrangements(us: list[Unit], run: list[int], lo: int) -> dict[str, list[tup
     """Each arrangement's (stamp unit, headline unit or None for the stamp's own label) pairs."""
     gaps = [b - a - 1 for a, b in pairwise(run)] or [1]
     widest = max(1, max(gaps))
+    tail = max(2, int(median(gaps)))
     out: dict[str, list[tuple[int, int | None]]] = {name: [] for name in _ORDER}
     for i, p in enumerate(run):
         prev = run[i - 1] if i else lo - 1
-        nxt = run[i + 1] if i + 1 < len(run) else min(len(us), p + 1 + max(2, int(median(gaps))))
+        nxt = run[i + 1] if i + 1 < len(run) else min(len(us), p + 1 + tail)
         if us[p].label and not us[p].tag and spans.score(us[p].label) >= spans.GOOD:
             out["inline"].append((p, None))
-        after = [k for k in range(p + 1, min(nxt, p + 3))]
-        k = _pick(us, after)
+        k = _pick(us, range(p + 1, min(nxt, p + 3)))
         if k is not None:
             out["before"].append((p, k))
         k = p - 1
-        while k > prev and _skippable(us[k]):
+        while k > prev and us[k].bare:
             k -= 1
         if k > prev and _text_score(us, k) > 0:
             out["after"].append((p, k))
@@ -128,13 +121,26 @@ def _teaser_follows(us: list[Unit], title: int, stamp: int) -> bool:
 
 
 def _runs(stamps: list[int]) -> list[list[int]]:
+    """Stamps close together, cut where one gap is far wider than the run's usual one (an article's own
+    time above a list of short items)."""
     runs: list[list[int]] = []
     for k in stamps:
         if runs and k - runs[-1][-1] - 1 <= _MAX_GAP:
             runs[-1].append(k)
         else:
             runs.append([k])
-    return runs
+    out: list[list[int]] = []
+    for run in runs:
+        gaps = [b - a - 1 for a, b in pairwise(run)]
+        usual = median(gaps) if gaps else 0
+        piece = [run[0]]
+        for gap, k in zip(gaps, run[1:], strict=True):
+            if gap > 3 and gap > 3 * max(usual, 1):
+                out.append(piece)
+                piece = []
+            piece.append(k)
+        out.append(piece)
+    return out
 
 
 def _carry_days(us: list[Unit]) -> tuple[list[Unit], set[int]]:

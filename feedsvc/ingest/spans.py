@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from . import boilerplate, dates
 from .records import Stamp
@@ -47,6 +47,16 @@ class Unit:
     dateline: bool = False
     day: dates.Found | None = None  # a date on the line above that this time was joined with
     tag: bool = False  # the label is set off from the time by a dash or a bar: a source or a section
+
+    @cached_property
+    def worth(self) -> float:
+        """How much the unit reads as a headline (``score``); 0 for a stamp or a dateline."""
+        return 0.0 if self.stamp is not None or self.dateline else score(self.text)
+
+    @cached_property
+    def bare(self) -> bool:
+        """A text unit with no letters (a bullet, a dash) that a headline may sit behind."""
+        return self.stamp is None and not self.dateline and not any(c.isalpha() for c in self.text)
 
 
 @lru_cache(maxsize=16384)
@@ -139,13 +149,14 @@ def _flattened(line: int, text: str, found: list[dates.Found]) -> list[Unit]:
 
 
 def _one(line: int, text: str, ctx: dates.Context) -> list[Unit]:
-    stamp = dates.whole(text, ctx)
+    digits = _DIGIT.search(text) is not None
+    if not digits and len(text) > 40:
+        return [Unit(line, text)]  # a relative day word alone on a line is short
+    found = dates.spans(text, ctx, allow_relative=True)
+    stamp = dates.covering(text, found) if len(text) <= 60 else None
     if stamp is not None:
         return [Unit(line, stamp=stamp)]
-    if not _DIGIT.search(text) or boilerplate.is_clock(text):
-        return [Unit(line, text)]
-    found = dates.spans(text, ctx, allow_relative=True)
-    if not found:
+    if not digits or not found or boilerplate.is_clock(text):
         return [Unit(line, text)]
     precise = [f for f in found if f.has_day and (f.stamp.precision == "minute" or not f.year_missing)]
     if len(precise) >= 2 and (len(text) > _FLAT or len(found) > 2):

@@ -178,3 +178,37 @@ def test_a_date_inside_a_sentence_is_no_stamp() -> None:
 def test_arbitrary_lines_never_raise(lines: list[str]) -> None:
     for block in newsline.find_blocks(lines, CTX):
         assert block.pairs and all(p.title for p in block.pairs)
+
+
+def test_raw_rss_document_cut_short() -> None:
+    text = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0">
+  <channel>
+    <title>Town blog</title>
+    <item>
+      <title>Spring fair opens on the square</title>
+      <description><![CDATA[<p>Stalls and music all weekend.</p>]]></description>
+      <pubDate>Sat, 02 Mar 2024 12:00:00 +0300</pubDate>
+    </item>
+    <item>
+      <title>Night buses return &amp; run later</title>
+      <pubDate>Fri, 01 Mar 2024 01:11:00 +0300</pubDate>
+    </item>
+    <item>
+      <title>Cut before its date</title>
+      <description>The page ends he"""
+    blocks = newsline.find_blocks(text.split("\n"), CTX)
+    got = [(p.title, p.stamp.value.isoformat(), p.lines) for b in blocks for p in b.pairs]
+    assert got == [("Spring fair opens on the square", "2024-03-02T12:00:00+03:00", (5, 7)),
+                   ("Night buses return & run later", "2024-03-01T01:11:00+03:00", (10, 11))]
+
+
+def test_live_entries_with_glued_published_at() -> None:
+    text = """1. Bridge reopens after repairspublished at 17:17 Greenwich Mean Time 2 March 2024
+
+The bridge carried its first cars this morning.
+
+2. Mayor visits the new schoolpublished at 17:04 Greenwich Mean Time 2 March 2024
+"""
+    assert pairs(text) == [("Bridge reopens after repairs", "2024-03-02 17:17"),
+                           ("Mayor visits the new school", "2024-03-02 17:04")]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from statistics import median
 
-from . import boilerplate, dates, spans
+from . import boilerplate, dates, feed_markup, spans
 from .records import Stamp
 from .spans import Unit
 
@@ -164,7 +164,12 @@ def _carry_days(us: list[Unit]) -> tuple[list[Unit], set[int]]:
 
 
 def find_blocks(lines: Sequence[str], ctx: dates.Context) -> list[Block]:
-    """Every news-line block: two or more pairs, or one pair under a news-line heading."""
+    """Every news-line block: two or more pairs, or one pair under a news-line heading; a raw feed's items."""
+    feed = feed_markup.items(lines, ctx)
+    if feed:
+        roles = {i: ("news-line item", "a title or date element of a feed item") for it in feed for i in it.lines}
+        return [Block(tuple(Pair(it.title, it.stamp, it.lines) for it in feed),
+                      frozenset(i for it in feed for i in it.lines), roles)]
     us, headers = _carry_days(spans.units(lines, ctx))
     stamps = [k for k, u in enumerate(us) if u.stamp is not None and not u.clock and k not in headers
               and not _meta_label(u.label)]

@@ -23,6 +23,9 @@ _TERMINAL = tuple(".!?")
 # A dateline inside a teaser: ``Bishkek, Nov. 22, 2017. /Agency/.``; the place's words end the headline.
 _PLACE_BEFORE = re.compile(r"(?:^|\s)((?:[A-ZА-ЯЁƏÖÜĞİŞÇ][\w'’.-]*\s?){1,3}),\s*$")
 _JOIN_WORD = re.compile(r"(?:^(?:at|à|um|в|о)\s+|\s+(?:at|à|um|в|о|le)$)")  # lower case: a capital starts a headline
+# ``1. Headlinepublished at 17:17 …``: a list number and a meta word glued to the headline are no part of it.
+_META_TAIL = re.compile(r"(?:published|updated|posted)(?:\s+(?:at|on))?$", re.IGNORECASE)
+_LIST_NUMBER = re.compile(r"^\d{1,3}\.\s+(?=\D)")
 _TAG_MARKS = ("-", "–", "—", "|", "•", "·")  # ``Source - 3/2/2024 4:15 PM``: a source or section, not a headline
 _DIGIT = re.compile(r"\d")
 _LEADING_COUNT = re.compile(r"^\d{1,5}\s+(?=\D)")
@@ -177,7 +180,7 @@ def _one(line: int, text: str, ctx: dates.Context) -> list[Unit]:
         rest = ""  # a view or comment counter
     if rest and not _label(rest) and (score(rest) < GOOD or f.stamp.precision == "day" and f.year_missing):
         return [Unit(line, text)]  # a date inside a sentence
-    rest = _JOIN_WORD.sub("", rest)
+    rest = _LIST_NUMBER.sub("", _META_TAIL.sub("", _JOIN_WORD.sub("", rest)))
     return [Unit(line, stamp=f, label=rest, tag=tag and rest == before)]
 
 

@@ -212,3 +212,24 @@ The bridge carried its first cars this morning.
 """
     assert pairs(text) == [("Bridge reopens after repairs", "2024-03-02 17:17"),
                            ("Mayor visits the new school", "2024-03-02 17:04")]
+
+
+def test_a_section_name_repeated_on_every_card_is_no_headline() -> None:
+    text = """In the city
+Tram depot to be rebuilt by the autumn
+The depot will get a new roof and a workshop for the trams that run on the river line.
+02.03.2024, 15:02
+In the city
+Ice rink stays open for another week
+Warm weather had closed it twice, but the council found money to keep the cooling on.
+02.03.2024, 15:01
+In the city
+Cut card
+"""
+    assert pairs(text) == [("Tram depot to be rebuilt by the autumn", "2024-03-02 15:02"),
+                           ("Ice rink stays open for another week", "2024-03-02 15:01")]
+
+
+def test_quotes_closing_a_headline_are_kept() -> None:
+    text = "Минобороны: «Мост откроют весной» 2024/03/02, 23:51\nМэр: «Школу построят» 2024/03/02, 21:18\n"
+    assert [t for t, _ in pairs(text)] == ["Минобороны: «Мост откроют весной»", "Мэр: «Школу построят»"]

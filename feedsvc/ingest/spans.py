@@ -7,8 +7,9 @@ onto one line) is cut at each date, and a piece that glues a headline to its tea
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from . import boilerplate, dates
@@ -18,7 +19,7 @@ _MAX_TITLE = 250
 GOOD = 0.75  # the score from which a text is taken for a headline over a label
 _FLAT = 240  # a line this long with a date in it is a flattened list, not a headline with its time
 _LABEL_WORDS = 4
-_STRIP = " -–—|·•:,/()[]+*>»«➤▶►"
+_STRIP = " -–—|·•:,/()[]+*>➤▶►"
 _TERMINAL = tuple(".!?")
 # A dateline inside a teaser: ``Bishkek, Nov. 22, 2017. /Agency/.``; the place's words end the headline.
 _PLACE_BEFORE = re.compile(r"(?:^|\s)((?:[A-ZА-ЯЁƏÖÜĞİŞÇ][\w'’.-]*\s?){1,3}),\s*$")
@@ -50,11 +51,14 @@ class Unit:
     dateline: bool = False
     day: dates.Found | None = None  # a date on the line above that this time was joined with
     tag: bool = False  # the label is set off from the time by a dash or a bar: a source or a section
+    repeated: bool = False  # a few words printed again and again on the page: a section name
 
     @cached_property
     def worth(self) -> float:
         """How much the unit reads as a headline (``score``); 0 for a stamp or a dateline."""
-        return 0.0 if self.stamp is not None or self.dateline else score(self.text)
+        if self.stamp is not None or self.dateline:
+            return 0.0
+        return min(score(self.text), 0.5) if self.repeated else score(self.text)
 
     @cached_property
     def bare(self) -> bool:
@@ -205,7 +209,13 @@ def units(lines: Sequence[str], ctx: dates.Context) -> list[Unit]:
                 got = [Unit(i, stamp=whole)]
         pending = []
         out.extend(got)
-    return _join_day_and_time(out)
+    return _mark_repeats(_join_day_and_time(out))
+
+
+def _mark_repeats(units: list[Unit]) -> list[Unit]:
+    counts = Counter(u.text for u in units if u.stamp is None and u.text)
+    return [replace(u, repeated=True) if u.stamp is None and counts[u.text] > 1 and len(u.text.split()) <= _LABEL_WORDS
+            else u for u in units]
 
 
 def _join_day_and_time(units: list[Unit]) -> list[Unit]:

@@ -182,7 +182,7 @@ def _one(line: int, text: str, ctx: dates.Context) -> list[Unit]:
     rest = before or after
     if rest and rest.split()[-1].isdigit() and len(rest.split()) <= 3:
         rest = ""  # a view or comment counter
-    if rest and not _label(rest) and (score(rest) < GOOD or f.stamp.precision == "day" and f.year_missing):
+    if rest and (f.stamp.precision == "day" and f.year_missing or not _label(rest) and score(rest) < GOOD):
         return [Unit(line, text)]  # a date inside a sentence
     rest = _LIST_NUMBER.sub("", _META_TAIL.sub("", _JOIN_WORD.sub("", rest)))
     return [Unit(line, stamp=f, label=rest, tag=tag and rest == before)]

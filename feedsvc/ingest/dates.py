@@ -82,7 +82,7 @@ _YESTERDAY = ("yesterday", "вчера", "вчора", "dünən", "dün", "geste
 _TODAY = ("today", "сегодня", "сьогодні", "bu gün", "bugün", "heute", "aujourd'hui", "бүгін", "bugun", "сёння")
 _DAY_LEADS = "".join(sorted({c for w in _YESTERDAY + _TODAY for c in (w[0], w[0].upper())}))
 _DAY_WORD = re.compile(r"(?=[" + _DAY_LEADS + r"])(?<!\w)(?P<word>" + "|".join(w.replace(" ", r"\s?") for w in _YESTERDAY + _TODAY)
-                       + r")(?!\w)", re.IGNORECASE)
+                       + r")(?!\w)(?!['’]\w)", re.IGNORECASE)
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_LETTER_DIGIT = re.compile(r"[^\W\d_]\.?" + _SP + r"+\d")
 # Minutes in a unit, found by the unit's first letters; the longer prefixes are tried first.

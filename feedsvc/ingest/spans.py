@@ -144,8 +144,12 @@ def _flattened(line: int, text: str, found: list[dates.Found]) -> list[Unit]:
             units.append(Unit(line, text[pos + place.start(1):f.end], dateline=True))
             pos = f.end
             continue
-        units += _split_piece(line, before)
-        units.append(Unit(line, stamp=f))
+        word = before.strip(_STRIP)
+        if word and " " not in word and len(word) <= 12 and not word[:1].isdigit():
+            units.append(Unit(line, stamp=f, label=word))  # ``date 2024-03-02``: a word that names the stamp
+        else:
+            units += _split_piece(line, before)
+            units.append(Unit(line, stamp=f))
         pos = f.end
     after = text[pos:]
     if units and units[-1].stamp is not None and _LEADING_COUNT.match(after.lstrip()):
@@ -165,7 +169,7 @@ def _one(line: int, text: str, ctx: dates.Context) -> list[Unit]:
         return [Unit(line, stamp=stamp)]
     if not digits or not found or boilerplate.is_clock(text):
         return [Unit(line, text)]
-    precise = [f for f in found if f.has_day and (f.stamp.precision == "minute" or not f.year_missing)]
+    precise = [f for f in found if f.has_day and not f.stamp.inferred]
     if len(precise) >= 2 and (len(text) > _FLAT or len(found) > 2):
         return _flattened(line, text, precise)
     f = found[0] if found[0].start < len(text) - found[-1].end else found[-1]

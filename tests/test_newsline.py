@@ -233,3 +233,20 @@ Cut card
 def test_quotes_closing_a_headline_are_kept() -> None:
     text = "Минобороны: «Мост откроют весной» 2024/03/02, 23:51\nМэр: «Школу построят» 2024/03/02, 21:18\n"
     assert [t for t, _ in pairs(text)] == ["Минобороны: «Мост откроют весной»", "Мэр: «Школу построят»"]
+
+
+def test_relative_time_glossed_by_clock_under_a_day_heading() -> None:
+    text = """Published On 1 Mar 2024
+Published On 1 Mar 2024
+Live updates
+5m ago (11:00 GMT)
+Ferry crews end their strike
+The union said crews would return to work at once.
+15m ago (10:50 GMT)
+Roads reopen in the north
+"""
+    blocks = newsline.find_blocks(text.split("\n"), CTX)
+    got = [(p.title, p.stamp.value.isoformat()) for b in blocks for p in b.pairs]
+    assert got == [("Ferry crews end their strike", "2024-03-01T11:00:00+00:00"),
+                   ("Roads reopen in the north", "2024-03-01T10:50:00+00:00")]
+    assert blocks[0].roles[0][0] == "news-line day" and blocks[0].roles[1][0] == "news-line day"

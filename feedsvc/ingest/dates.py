@@ -293,7 +293,22 @@ def _spans(text: str, ctx: Context, allow_relative: bool) -> list[Found]:
     if allow_relative:
         found.extend(_relatives(text, ctx, found))
         found.sort(key=lambda f: f.start)
+        found = _clock_after_relative(text, found)
     return found
+
+
+def _clock_after_relative(text: str, found: list[Found]) -> list[Found]:
+    """``2m ago (11:00 GMT)``: the printed clock time is the stamp, the relative form only its gloss."""
+    out: list[Found] = []
+    for f in found:
+        last = out[-1] if out else None
+        if (last is not None and last.stamp.inferred and last.has_day and not f.has_day
+                and _joins(text[last.end:f.start])):
+            end = f.end + (1 if text[f.end:f.end + 1] == ")" else 0)
+            out[-1] = replace(f, start=last.start, end=end)
+            continue
+        out.append(f)
+    return out
 
 
 def _weak(m: re.Match[str]) -> bool:

@@ -156,6 +156,10 @@ def _carry_days(us: list[Unit]) -> tuple[list[Unit], set[int]]:
         if found.has_day and found.stamp.precision == "day" and following is not None and not following.has_day:
             day = found
             headers.add(k)
+            back = n - 1  # the same day printed twice over the list is one heading
+            while back >= 0 and (above := us[stamped[back]].stamp) is not None and above.stamp == found.stamp:
+                headers.add(stamped[back])
+                back -= 1
         elif found.has_day:
             day = us[k].day  # a date line joined with the time under it still heads the times below
         elif day is not None:

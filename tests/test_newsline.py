@@ -250,3 +250,13 @@ Roads reopen in the north
     assert got == [("Ferry crews end their strike", "2024-03-01T11:00:00+00:00"),
                    ("Roads reopen in the north", "2024-03-01T10:50:00+00:00")]
     assert blocks[0].roles[0][0] == "news-line day" and blocks[0].roles[1][0] == "news-line day"
+
+
+def test_two_stray_stamps_far_apart_are_no_news_line() -> None:
+    text = """23.04.2024
+Ambassador says the talks went well
+The talks in the capital lasted two days, and both sides said they would meet again in the spring.
+12.08.2021
+Ambassador recalled for consultations
+"""
+    assert pairs(text) == []

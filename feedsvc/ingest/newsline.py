@@ -21,6 +21,7 @@ from .records import Stamp
 from .spans import Unit
 
 _MAX_GAP = 8  # units between two stamps of one run
+_PAIR_SPREAD = 2 * 86400  # seconds between the two stamps of a news line of only two items
 _ORDER = ("inline", "after", "before", "closing")  # on a tie, the arrangement that pairs nearer lines wins
 
 
@@ -120,6 +121,18 @@ def _teaser_follows(us: list[Unit], title: int, stamp: int) -> bool:
                for k in range(title + 1, stamp))
 
 
+def _close_pair(us: list[Unit], chosen: list[tuple[int, int | None]]) -> bool:
+    """Two pairs make a news line only with two good headlines printed within two days of each other."""
+    worth = [spans.score(us[p].label) if t is None else us[t].worth for p, t in chosen]
+    stamps = [us[p].stamp for p, _ in chosen]
+    if any(w < spans.GOOD for w in worth) or any(s is None for s in stamps):
+        return False
+    if not all(s is not None and s.has_day for s in stamps):
+        return True  # a bare time's day is only the capture day's guess
+    a, b = (s.stamp.value for s in stamps if s is not None)
+    return abs((a - b).total_seconds()) <= _PAIR_SPREAD
+
+
 def _runs(stamps: list[int]) -> list[list[int]]:
     """Stamps close together, cut where one gap is far wider than the run's usual one (an article's own
     time above a list of short items)."""
@@ -184,8 +197,8 @@ def find_blocks(lines: Sequence[str], ctx: dates.Context) -> list[Block]:
         first = min([p for p, _ in chosen] + [t for _, t in chosen if t is not None], default=run[0])
         headed = first > 0 and us[first - 1].stamp is None and boilerplate.is_newsline_heading(us[first - 1].text)
         tight = len(chosen) == 1 and (chosen[0][1] is None or abs(us[chosen[0][1]].line - us[chosen[0][0]].line) <= 1)
-        if 2 * len(chosen) < len(run):
-            pass  # most stamps have no headline: an archive calendar or a column of dates, not a news line
+        if 2 * len(chosen) < len(run) or (len(chosen) == 2 and not _close_pair(us, chosen)):
+            pass  # a column of dates, or two stray stamps (a site clock and the article's own time)
         elif len(chosen) >= 2 or (tight and headed):
             blocks.append(_block(us, name, chosen, headers, first - 1 if headed else None))
         lo = run[-1] + 1
@@ -210,9 +223,8 @@ def _block(us: list[Unit], name: str, chosen: list[tuple[int, int | None]], head
             roles.setdefault(stamp_unit.line, ("news-line time",
                                                f"{name}: time of the headline on line {us[t].line + 1}"))
     lines = {i for pair in pairs for i in pair.lines}
-    for k in headers:
+    for k in headers:  # left to the article too: a day heading is often the page's own date
         if any(abs(k - p) <= _MAX_GAP for p, _ in chosen):
-            lines.add(us[k].line)
             roles.setdefault(us[k].line, ("news-line day", "a date heading over bare times"))
     if heading is not None:
         lines.add(us[heading].line)

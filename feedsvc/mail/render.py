@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import css_inline
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import ROOT
+from .. import resources
 from ..digests import build as digest_build
 from ..digests.model import Digest, Section
 from ..store.digests import DigestRecord
@@ -34,7 +34,7 @@ MAX_STORIES = 20
 MAX_ALSO = 3  # other headlines shown under a story's lead; the rest are counted, and all are on the web
 MAX_HTML_BYTES = 95_000  # Gmail clips messages over 102 KB
 SUBJECT_MAX = 150
-_ENV = Environment(loader=FileSystemLoader(str(ROOT / "templates" / "email")),
+_ENV = Environment(loader=FileSystemLoader(str(resources.templates() / "email")),
                    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)

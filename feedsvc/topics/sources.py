@@ -6,9 +6,9 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import tzinfo
-from importlib import resources
 from pathlib import Path
 
+from .. import resources
 from ..errors import ConfigError
 from .config_files import field, read_toml
 
@@ -75,7 +75,7 @@ def _word_at(text: str, phrase: str, stop: int) -> int | None:
 
 
 def default_path() -> Path:
-    return Path(str(resources.files("feedsvc") / "data" / "sources.toml"))
+    return resources.data_file("sources.toml")
 
 
 def load(path: Path | None, default_zone: str) -> Sources:

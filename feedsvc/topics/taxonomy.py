@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from importlib import resources
 from pathlib import Path
 
+from .. import resources
 from ..errors import ConfigError
 from .config_files import field, read_toml
 
@@ -141,7 +141,7 @@ class Taxonomy:
 
 
 def default_path() -> Path:
-    return Path(str(resources.files("feedsvc") / "data" / "topics.toml"))
+    return resources.data_file("topics.toml")
 
 
 def load(path: Path | None = None) -> Taxonomy:

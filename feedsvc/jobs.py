@@ -42,6 +42,27 @@ def parse_file(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy,
     return parsed.to_json()
 
 
+def explain_file(path: Path, data: bytes, *, sources: Sources, max_bytes: int, captured: datetime,
+                 page_meta: PageMeta | None) -> list[str]:
+    """Every line of one page text with the role the parser gave it and why, then what came out."""
+    if path.suffix != ".txt":
+        raise IngestError("parse reads page texts (*.txt); JSON Lines are already structured", path=str(path))
+    try:
+        text = decode.decode(data, max_bytes=max_bytes)
+    except IngestError as exc:
+        raise exc.at(str(path)) from None
+    explained = pages.explain_page(text, sources=sources, meta=page_meta, captured=captured)
+    out = [f"{i + 1:4d} {role:<11} {' '.join(line.split())[:90]}  [{reason}]" for i, role, reason, line
+           in explained.lines]
+    if explained.page is None:
+        out.append(f"refused: {explained.refusal}")
+    else:
+        a = explained.page.article
+        out.append(f"article: {a.title if a and a.title_printed else None!r}" if a else "article: none")
+        out.append(f"news line: {len(explained.page.newsline)} headlines")
+    return out
+
+
 def _terms_of(row: Any) -> tuple[str, ...]:
     published = Stamp(row.published, "day") if row.published else None
     article = Article(title=row.title, published=published, source=None, lede=row.lede,

@@ -102,6 +102,7 @@ class _Head:
     agency: str | None = None
     dateline: tuple[Dateline, dates.Found | None] | None = None
     captions: list[Caption] | None = None
+    crumb: str | None = None  # the last crumb of breadcrumbs above the headline
 
 
 def add_caption(captions: list[Caption], text: str, credit: str | None) -> None:
@@ -135,10 +136,23 @@ def _head(p: _Page, start: int, roles: Roles) -> _Head:
     while k >= 0 and start - k <= _HEAD_REACH and not p.boundary(k + 1):
         line = p.ls[k]
         if p.prose[k]:
-            break
-        if line.furniture:
-            roles[line.index] = ("boilerplate", "site furniture")
-            if candidates and (boilerplate.is_navigation(line.text) or boilerplate.is_newsline_heading(line.text)):
+            below_credit = k + 1 < start and heads.is_credit_alone(p.ls[k + 1].text)
+            if line.repeated or below_credit:
+                roles[line.index] = ("caption", "running text printed twice, or above a photo credit")
+                k -= 1
+                continue
+            above = p.ls[k - 1] if k >= 1 and not p.boundary(k) else None
+            pictured = any(roles.get(p.ls[j].index, ("",))[0] in ("caption", "credit") for j in range(k + 1, start))
+            if candidates or above is None or p.prose[k - 1] or not lines.is_title_like(above) or not pictured:
+                break
+            candidates.append(k)  # a standfirst under its headline
+            k -= 1
+            continue
+        if line.furniture or line.separated:
+            if candidates and line.separated and out.crumb is None:
+                out.crumb = heads.category_of(line.text)
+            roles[line.index] = ("boilerplate", "site furniture" if line.furniture else "a row of menu items")
+            if candidates:
                 break
             k -= 1
             continue
@@ -154,7 +168,7 @@ def _head(p: _Page, start: int, roles: Roles) -> _Head:
             roles[line.index] = ("credit", "a photo credit")
             credit = heads.credit_value(line.text)
             if k - 1 >= 0 and lines.is_title_like(p.ls[k - 1]) and not p.prose[k - 1] \
-                    and heads.caption_credit(p.ls[k - 1].text) is None:
+                    and heads.caption_credit(p.ls[k - 1].text) is None and heads.is_credit_alone(line.text):
                 roles[p.ls[k - 1].index] = ("caption", "the line above a photo credit")
                 captions.insert(0, Caption(p.ls[k - 1].text, credit))
                 k -= 1
@@ -173,26 +187,38 @@ def _head(p: _Page, start: int, roles: Roles) -> _Head:
     assert out.captions is not None
     for c in captions:
         add_caption(out.captions, c.text, c.credit)
-    _choose_title(p, out, candidates, roles)
+    _choose_title(p, out, candidates, [k for k, m in metas if m.stamp is not None], roles)
     _meta_fields(p, out, metas, roles)
+    if out.category is None and out.title is not None:
+        out.category = out.crumb
     return out
 
 
-def _choose_title(p: _Page, out: _Head, candidates: list[int], roles: Roles) -> None:
-    """The nearest headline-like line, unless it is a standfirst under a shorter headline."""
+def _choose_title(p: _Page, out: _Head, candidates: list[int], metas: list[int], roles: Roles) -> None:
+    """The nearest headline-like line, unless it is a standfirst or section name under the headline."""
     # captions repeated as text (``caption`` then ``caption Credit``) are not headlines
     shown = [c for c in candidates if roles.get(p.ls[c].index, ("",))[0] != "caption"]
     if not shown:
         return
     title = shown[0]
-    if len(shown) > 1:
-        near, far = p.ls[shown[0]], p.ls[shown[1]]
-        if far.words >= 4 and (near.terminal or near.words > far.words) and not near.repeated:
-            title = shown[1]
+    longer = [c for c in shown[1:] if p.ls[c].words >= 4]
+    if longer:
+        near, far = p.ls[shown[0]], p.ls[longer[0]]
+        standfirst = not near.repeated and (near.terminal or near.words >= 15 and near.words > far.words)
+        label = near.words <= 3 and far.words >= 2 * near.words and not near.repeated
+        # headline, its time, then a subtitle: the time stands between them
+        timed = not near.repeated and any(longer[0] < k < shown[0] for k in metas)
+        if standfirst or label or timed:
+            title = longer[0]
     out.title = title
     roles[p.ls[title].index] = ("title", "the headline-like line nearest above the body")
     for c in shown:
         if c > title:
+            name = heads.category_of(p.ls[c].text) if p.ls[c].words <= 3 else None
+            if name and c == shown[0] and out.category is None and _above_meta(p, c):
+                out.category = name
+                roles[p.ls[c].index] = ("category", "a section name between the headline and its time")
+                continue
             assert out.lede is not None
             out.lede.append(c)
             roles[p.ls[c].index] = ("lede", "a standfirst between the headline and the body")
@@ -204,6 +230,11 @@ def _choose_title(p: _Page, out: _Head, candidates: list[int], roles: Roles) -> 
                 roles[p.ls[c].index] = ("category", "a section name just above the headline")
             else:
                 roles[p.ls[c].index] = ("boilerplate", "a headline-like line above the headline")
+
+
+def _above_meta(p: _Page, k: int) -> bool:
+    """True when the line under ``k`` carries a time."""
+    return k + 1 < len(p.ls) and p.ls[k + 1].date is not None and not p.prose[k + 1]
 
 
 def _meta_fields(p: _Page, out: _Head, metas: list[tuple[int, heads.Meta]], roles: Roles) -> None:
@@ -233,8 +264,6 @@ def _meta_fields(p: _Page, out: _Head, metas: list[tuple[int, heads.Meta]], role
             if clock is not None and clock.stamp is not None:
                 stamp = heads.combine(stamp, clock.stamp)
         out.stamp = stamp
-    elif out.title is not None or clocks:
-        out.stamp = clocks[0][1].stamp
 
 
 def _choose(p: _Page, runs: list[tuple[int, int]]) -> tuple[tuple[int, int], _Head, Roles] | None:
@@ -243,8 +272,8 @@ def _choose(p: _Page, runs: list[tuple[int, int]]) -> tuple[tuple[int, int], _He
         roles: Roles = {}
         h = _head(p, start, roles)
         chars = sum(len(p.ls[k].text) for k in range(start, end + 1) if p.prose[k])
-        weight = 1 + 0.5 * (h.title is not None) + 0.5 * (h.stamp is not None) + (start in p.datelines) \
-            + (h.dateline is not None)
+        weight = 1 + 0.5 * (h.title is not None) + 0.5 * (h.stamp is not None) \
+            + 2 * (start in p.datelines or h.dateline is not None)
         scored.append((chars * weight, (start, end), h, roles))
     if not scored:
         return None
@@ -268,9 +297,11 @@ def assemble(page_lines: list[str], skip: frozenset[int], ctx: dates.Context, *,
     else:
         title_text = p.ls[h.title].text
         glued = p.ls[h.title].date
-        if glued is not None and glued.start == 0 and len(title_text) - glued.end > 10:
-            title_text = title_text[glued.end:].strip(" |·•-–—,")
+        if glued is not None and glued.start <= 12 and len(title_text) - glued.end > 10 \
+                and not any(c.isalnum() for c in _weekday_free(title_text[:glued.start])):
+            title_text = title_text[glued.end:]
             h.stamp = h.stamp or glued
+        title_text = title_text.strip(" |·•-–—,").lstrip("*➤►▶>+ ")
     dateline = None
     stamp_dl: dates.Found | None = None
     if start in p.datelines:
@@ -300,6 +331,12 @@ def assemble(page_lines: list[str], skip: frozenset[int], ctx: dates.Context, *,
     return Assembly(article, roles, tuple(warnings))
 
 
+def _weekday_free(text: str) -> str:
+    """``Tuesday `` before a date: one capitalised word, dropped."""
+    words = text.split()
+    return " ".join(words[1:]) if len(words) == 1 and words[0][:1].isupper() else text
+
+
 def _body(p: _Page, start: int, end: int, roles: Roles,
           captions: list[Caption]) -> tuple[list[str], list[Caption], str | None]:
     body: list[str] = []
@@ -314,7 +351,7 @@ def _body(p: _Page, start: int, end: int, roles: Roles,
         elif heads.is_photo_credit(line.text):
             roles[line.index] = ("credit", "a photo credit inside the body")
             credit = heads.credit_value(line.text)
-            if kept and kept[-1] == k - 1 and not p.ls[k - 1].terminal:
+            if kept and kept[-1] == k - 1 and not p.ls[k - 1].terminal and heads.is_credit_alone(line.text):
                 kept.pop()
                 roles[p.ls[k - 1].index] = ("caption", "the line above a photo credit")
                 add_caption(captions, p.ls[k - 1].text, credit)

@@ -124,6 +124,13 @@ def credit_value(text: str) -> str:
     return re.sub(rf"^{_CREDIT_WORDS}\s*", "", text.strip(), flags=re.IGNORECASE).strip() or text.strip()
 
 
+def is_credit_alone(text: str) -> bool:
+    """A photo credit with no caption before it on its line."""
+    up = datelines.UP
+    return is_photo_credit(text) and bool(re.match(
+        rf"(?i:{_CREDIT_WORDS}|фото\s|credit:)|[{up}][\w.'’-]*(?:\s[{up}][\w.'’-]*){{0,3}}\s?/", text))
+
+
 def is_photo_credit(text: str) -> bool:
     return len(text) <= 160 and bool(_PHOTO_CREDIT.search(text))
 
@@ -138,7 +145,7 @@ def category_of(text: str) -> str | None:
     if any(c.isdigit() for c in text) or len(text) > 60:
         return None
     crumbs = [c for c in _CRUMB.split(text) if c.strip()]
-    if not crumbs:
+    if not crumbs or all(len(c.strip()) <= 3 for c in crumbs):  # a language switch, not a section
         return None
     last = crumbs[-1].strip()
     if len(crumbs) == 1:

@@ -17,6 +17,7 @@ _CLOSERS = "\"'”»)]’“«"
 _TERMINAL = ".!?…:;"
 _STOP_LANGUAGES = ("en", "ru", "tr", "uk", "de", "fr", "kk", "uz", "az", "es", "it", "pl", "pt", "nl")
 _SEPARATORS = re.compile(r"\s[|•·]\s|\s/\s|\s»\s|\s>\s")
+_LIST_DASH = re.compile(r"\s[-–—|]\s+[\"“«‘]?[^\W\d_]")
 _TEMPLATE = re.compile(r"^\{[\w-]+\}$|^(?:none|null|undefined|nan)$", re.IGNORECASE)
 _SYMBOLS = re.compile(r"^[\W\d_]*$")
 
@@ -88,10 +89,18 @@ def read(lines: list[str], skip: frozenset[int], ctx: dates.Context) -> list[Lin
                 found = dates.find_time_only(text, ctx)
         out.append(Line(
             index=i, text=text, words=len(words), stop_share=share, terminal=_ends_sentence(text),
-            inner_stop=inner, furniture=is_chrome(text), separated=len(_SEPARATORS.findall(f" {text} ")) >= 2,
+            inner_stop=inner, furniture=is_chrome(text), separated=_separated(text, inner),
             symbols=bool(_SYMBOLS.match(text)), date=found, repeated=seen[text.casefold()] > 1,
         ))
     return out
+
+
+def _separated(text: str, inner_stop: bool) -> bool:
+    """A row of menu items, breadcrumbs, or headlines strung together with dashes."""
+    if len(_SEPARATORS.findall(f" {text} ")) >= 2:
+        return True
+    dashes = len(_LIST_DASH.findall(text))
+    return dashes >= 6 or dashes >= 3 and not inner_stop
 
 
 _CHROME_WORDS = re.compile(
@@ -108,13 +117,19 @@ def is_chrome(text: str) -> bool:
     return len(text) < 200 and bool(_CHROME_WORDS.search(text))
 
 
+def _doubled(text: str) -> bool:
+    """A caption printed twice on one line (``text text``)."""
+    half = len(text) // 2
+    return len(text) > 20 and text[:half].strip() == text[half:].strip()
+
+
 def is_prose(line: Line, last: bool = False) -> bool:
     """Running text: a sentence or more, with the page language's stop words where they are known."""
-    if line.furniture or line.symbols:
+    if line.furniture or line.symbols or line.separated:
         return False
     if line.stop_share and line.stop_share < 0.05 and line.words < 25:
         return False
-    if line.terminal and (line.words >= 7 or line.words >= 4 and line.text.rstrip(_CLOSERS).endswith(".")):
+    if line.terminal and (line.words >= 12 or line.words >= 4 and line.text.rstrip(_CLOSERS).endswith(".")):
         return True
     if line.inner_stop and line.words >= 12:
         return True
@@ -123,6 +138,12 @@ def is_prose(line: Line, last: bool = False) -> bool:
 
 def is_title_like(line: Line) -> bool:
     """Short enough for a headline, with letters, and not a sentence of running text."""
+    text = line.text
+    digits = sum(c.isdigit() for c in text)
+    if digits * 4 > len(text) or (line.date is not None and line.date.start == 0 and line.date.stamp.inferred):
+        return False  # a timestamp, or a news-line item led by its clock time
+    if _doubled(text):
+        return False
     return (2 <= len(line.text) <= 300 and line.words >= 1 and not line.furniture and not line.symbols
             and not line.separated and not (line.terminal and line.text.rstrip(_CLOSERS).endswith(".")
                                             and line.words > 25))

@@ -53,7 +53,8 @@ class _Page:
 def _read(page_lines: list[str], skip: frozenset[int], ctx: dates.Context) -> _Page:
     ls = lines.read(page_lines, skip, ctx)
     last = ls[-1].index if ls else -1
-    prose = [lines.is_prose(line, last=line.index == last) for line in ls]
+    prose = [lines.is_prose(line, last=line.index == last) and heads.caption_credit(line.text) is None
+             for line in ls]
     found: dict[int, tuple[Dateline, str, dates.Found | None]] = {}
     for k, line in enumerate(ls[:200]):
         if line.words >= 3 and not line.furniture:
@@ -75,7 +76,7 @@ def _runs(p: _Page) -> list[tuple[int, int]]:
             continue
         start = end = k
         j = k + 1
-        while j < n and not p.boundary(j):
+        while j < n and not p.boundary(j) and j not in p.datelines:
             if p.prose[j]:
                 end = j
                 j += 1
@@ -348,6 +349,10 @@ def _body(p: _Page, start: int, end: int, roles: Roles,
         if p.prose[k]:
             kept.append(k)
             roles[line.index] = ("body", "running text" if k != start else "the first paragraph of running text")
+        elif heads.caption_credit(line.text):
+            text, credit = heads.caption_credit(line.text) or ("", "")
+            roles[line.index] = ("caption", "a caption ending in its photo credit")
+            add_caption(captions, text, credit)
         elif heads.is_photo_credit(line.text):
             roles[line.index] = ("credit", "a photo credit inside the body")
             credit = heads.credit_value(line.text)
@@ -378,6 +383,9 @@ def _body(p: _Page, start: int, end: int, roles: Roles,
             body[-1] = f"{body[-1]} {text}"
         else:
             body.append(text)
+    if body:
+        body[-1], credit = datelines.trailing_credit(body[-1])
+        agency = agency or credit
     for k in range(end + 1, min(len(p.ls), end + 4)):
         named = datelines.credited(p.ls[k].text)
         if named:

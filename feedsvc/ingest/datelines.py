@@ -109,6 +109,18 @@ def reported_by(paragraph: str) -> str | None:
     return None
 
 
+_CLOSING_PARENS = re.compile(r"\s*\((?P<inner>[^()]{0,80}\bby\b[^()]*|[A-Za-z][\w.-]{1,20})\)\s*$")
+
+
+def trailing_credit(paragraph: str) -> tuple[str, str | None]:
+    """A last paragraph without its closing credit (``… (Editing by …)``, ``… (xyz)``), and the agency named."""
+    m = _CLOSING_PARENS.search(paragraph)
+    if not m or m.start() == 0:
+        return paragraph, None
+    inner = m.group("inner")
+    return paragraph[:m.start()].rstrip(), None if " by " in f" {inner} " else inner
+
+
 def is_organisation(name: str) -> bool:
     """A byline that names an organisation rather than a person."""
     words = name.split()

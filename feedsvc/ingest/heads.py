@@ -111,9 +111,18 @@ _CAPTION_CREDIT = re.compile(
 )
 
 
+_WORDED_CREDIT = re.compile(r"^(?P<text>.{8,}?)\s*(?:\[(?P<b>(?:photo|фото|foto)/[^\]]{2,40})\]|"
+                            r"(?P<w>(?:photo|фото|foto|credit)\s*:\s*[^.]{2,60}))$", re.IGNORECASE)
+
+
 def caption_credit(text: str) -> tuple[str, str] | None:
     """A caption with its credit on the same line: ``Crowds in the square Jane Roe/Agency``."""
-    if len(text) > 300 or text.rstrip().endswith((".", "!", "?")) or re.match(_CREDIT_WORDS, text, re.IGNORECASE):
+    if len(text) > 400 or re.match(_CREDIT_WORDS, text, re.IGNORECASE):
+        return None
+    w = _WORDED_CREDIT.match(text)
+    if w:
+        return w.group("text").strip(), credit_value(w.group("b") or w.group("w"))
+    if text.rstrip().endswith((".", "!", "?")):
         return None
     m = _CAPTION_CREDIT.match(text)
     return (m.group("text").strip(), credit_value(m.group("credit"))) if m else None

@@ -20,6 +20,8 @@ _SEPARATORS = re.compile(r"\s[|•·]\s|\s/\s|\s»\s|\s>\s")
 _LIST_DASH = re.compile(r"\s[-–—|]\s+[\"“«‘]?[^\W\d_]")
 _TEMPLATE = re.compile(r"^\{[\w-]+\}$|^(?:none|null|undefined|nan)$", re.IGNORECASE)
 _SYMBOLS = re.compile(r"^[\W\d_]*$")
+_INNER_STOP = re.compile(r"[.!?…][\"”»’)]*\s+[\"“«„(]*([^\W\d_])")
+_MARKUP = re.compile(r"<\s*/?\s*[a-z][\w-]*(?:\s[^<>]*)?>|&(?:nbsp|amp|quot|#\d+);|https?://|www\.", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +83,7 @@ def read(lines: list[str], skip: frozenset[int], ctx: dates.Context) -> list[Lin
         words = _WORD.findall(text)
         share = sum(1 for w in words if w.casefold() in stops) / len(words) if words and stops else 0.0
         core = text.rstrip(_CLOSERS + " ")
-        inner = bool(re.search(r"[.!?…][\"”»’)]*\s+[\"“«„(]*[^\W\d_]", core[:-1]))
+        inner = any(m.group(1).isupper() for m in _INNER_STOP.finditer(core[:-1]))
         found = None
         if any(c.isdigit() for c in text) or len(text) < 60:
             found = dates.find(text, ctx, allow_relative=True)
@@ -114,6 +116,8 @@ def is_chrome(text: str) -> bool:
     """Site furniture, template leftovers, counters, symbol rows, cookie and subscription boxes."""
     if boilerplate.is_furniture(text) or _TEMPLATE.match(text):
         return True
+    if len(text) < 160 and (_MARKUP.search(text) or text.endswith(("»", "›", "→", "👇")) and text[:1] not in "«\""):
+        return True  # markup left over, a bare address, or a link arrow
     return len(text) < 200 and bool(_CHROME_WORDS.search(text))
 
 

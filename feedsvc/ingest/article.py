@@ -384,8 +384,8 @@ def _body(p: _Page, start: int, end: int, roles: Roles,
         else:
             body.append(text)
     if body:
-        body[-1], credit = datelines.trailing_credit(body[-1])
-        agency = agency or credit
+        body[-1], closing = datelines.trailing_credit(body[-1])
+        agency = agency or closing
     for k in range(end + 1, min(len(p.ls), end + 4)):
         named = datelines.credited(p.ls[k].text)
         if named:

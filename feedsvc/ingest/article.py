@@ -329,6 +329,8 @@ def assemble(page_lines: list[str], skip: frozenset[int], ctx: dates.Context, *,
                       captions=tuple(c for c in captions if c.text or c.credit), given_topics=meta.topics, title_printed=title_text is not None)
     for line in p.ls:
         roles.setdefault(line.index, ("boilerplate", "outside the article's headline, meta and body"))
+        for i in range(line.index + 1, line.last + 1):
+            roles[i] = (roles[line.index][0], "runs on from the line above (hard-wrapped text)")
     return Assembly(article, roles, tuple(warnings))
 
 

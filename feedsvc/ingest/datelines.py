@@ -31,7 +31,10 @@ _DATELINES = tuple(re.compile(rx) for rx in (
     (rf"^{_PLACE}(?:,\s+(?P<date>[^\W\d]+\.?\s+\d{{1,2}}|\d{{1,2}}\s+[^\W\d]+))?,?\s*{_DASH}\s+(?P<agency>)"
      r"(?=\S)"),
     rf"^(?P<place>[{UP}]{{3,}}[{UP}'’.\-/ ]*?),\s+[^,—–]{{2,40}}?,\s*—\s*(?P<agency>)(?=\S)",
+    # MOSCOW, March 4 President …  (wire copy with no mark after the date)
+    rf"^(?P<place>[{UP}]{{3,}}[{UP}'’.\-/ ]*?),\s+(?P<date>[{UP}][^\W\d]+\.?\s+\d{{1,2}})\s+(?P<agency>)(?=[{UP}])",
 ))
+_CAPS_ONLY = (_DATELINES[0], _DATELINES[6])  # forms that would take any capitalised words for a place
 # A dateline on a line of its own: ``KABUL, Afghanistan`` or ``BAKU, Azerbaijan, Nov. 2``.
 _ALONE = re.compile(rf"^(?P<place>[{UP}]{{3,}}[{UP}'’.\-/ ]*)(?:,\s+[{UP}][\w’'.]+(?:\s[\w’'.]+){{0,2}}){{1,2}}"
                     r"(?:,\s+(?P<date>[^\W\d]+\.?\s+\d{1,2}|\d{1,2}\s+[^\W\d]+\.?))?$")
@@ -66,7 +69,7 @@ def match(text: str, ctx: dates.Context) -> tuple[Dateline, str, dates.Found | N
             continue
         place = m.group("place").strip(" ,.")
         head = place.split(",")[0].strip()
-        if (rx is _DATELINES[0] or rx is _DATELINES[len(_DATELINES) - 2]) and head != head.upper():
+        if rx in _CAPS_ONLY and head != head.upper():
             continue
         date_text = m.groupdict().get("date") or ""
         found = dates.find(date_text, ctx) if date_text else None

@@ -44,6 +44,7 @@ class Line:
     symbols: bool  # no letters at all
     date: dates.Found | None
     repeated: bool  # printed more than once on the page
+    last: int  # the last page line it covers (hard-wrapped text is read as one line)
 
 
 def strip_store_stamp(text: str) -> tuple[str, bool]:
@@ -72,6 +73,23 @@ def _ends_sentence(text: str) -> bool:
         core.endswith(("...", "…")) and len(core.split()) > 12)
 
 
+def _unwrapped(kept: list[tuple[int, str]], stops: frozenset[str]) -> list[tuple[int, str, int]]:
+    """Hard-wrapped paragraphs joined: a line that stops mid-sentence (its next line opens in lower case, or
+    it ends on a stop word) runs on into the next line."""
+    out: list[tuple[int, str, int]] = []
+    for i, text in kept:
+        if out:
+            first, prev, last = out[-1]
+            tail = prev.rsplit(" ", 1)[-1]
+            if (last == i - 1 and len(prev) >= 30 and not _ends_sentence(prev) and not prev.endswith(_CLOSERS)
+                    and (text[:1].islower() or tail.casefold() in stops and tail.islower() and len(tail) <= 7)
+                    and not is_chrome(text) and not _SYMBOLS.match(text)):
+                out[-1] = (first, f"{prev} {text}", i)
+                continue
+        out.append((i, text, i))
+    return out
+
+
 def read(lines: list[str], skip: frozenset[int], ctx: dates.Context) -> list[Line]:
     """Every non-blank line not in ``skip``, with its evidence."""
     kept = [(i, " ".join(line.split())) for i, line in enumerate(lines) if i not in skip and line.strip()]
@@ -79,7 +97,7 @@ def read(lines: list[str], skip: frozenset[int], ctx: dates.Context) -> list[Lin
     stops = _stop_lists().get(lang or "", frozenset())
     seen = Counter(t.casefold() for _, t in kept)
     out: list[Line] = []
-    for i, text in kept:
+    for i, text, last in _unwrapped(kept, stops):
         words = _WORD.findall(text)
         share = sum(1 for w in words if w.casefold() in stops) / len(words) if words and stops else 0.0
         core = text.rstrip(_CLOSERS + " ")
@@ -92,7 +110,7 @@ def read(lines: list[str], skip: frozenset[int], ctx: dates.Context) -> list[Lin
         out.append(Line(
             index=i, text=text, words=len(words), stop_share=share, terminal=_ends_sentence(text),
             inner_stop=inner, furniture=is_chrome(text), separated=_separated(text, inner),
-            symbols=bool(_SYMBOLS.match(text)), date=found, repeated=seen[text.casefold()] > 1,
+            symbols=bool(_SYMBOLS.match(text)), date=found, repeated=seen[text.casefold()] > 1, last=last,
         ))
     return out
 
@@ -135,9 +153,9 @@ def is_prose(line: Line, last: bool = False) -> bool:
         return False
     if line.terminal and (line.words >= 12 or line.words >= 4 and line.text.rstrip(_CLOSERS).endswith(".")):
         return True
-    if line.inner_stop and line.words >= 12:
+    if line.inner_stop and (line.words >= 20 or last and line.words >= 12):
         return True
-    return line.words >= 30 or (last and line.words >= 6)
+    return line.words >= 30 or (last and line.words >= 12)
 
 
 def is_title_like(line: Line) -> bool:

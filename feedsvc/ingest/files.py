@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from ..errors import IngestError
+from ..topics.sources import Sources
+from ..topics.taxonomy import Taxonomy
 from . import decode, jsonl, meta, pages
 from .records import Article, Headline, PageMeta
-from .sources import Sources
-from .topics import Taxonomy
 
 SUFFIXES = (".txt", ".jsonl")
 
@@ -59,3 +60,39 @@ def extract(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, ma
     # Headlines are classified when first stored: a news line repeats the same ones on every page.
     return Extracted((classify_article(article, taxonomy),) if article else (), parsed.newsline,
                      warnings=parsed.warnings)
+
+
+def parse_file(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, max_bytes: int,
+               captured: datetime, page_meta: PageMeta | None) -> dict[str, Any]:
+    """What ingest would extract from one page text, as the JSON shape of ``flask parse --json``."""
+    if path.suffix != ".txt":
+        raise IngestError("parse reads page texts (*.txt); JSON Lines are already structured", path=str(path))
+    try:
+        text = decode.decode(data, max_bytes=max_bytes)
+        parsed = pages.parse_page(text, sources=sources, meta=page_meta, captured=captured)
+    except IngestError as exc:
+        raise exc.at(str(path)) from None
+    article = classify_article(parsed.article, taxonomy) if parsed.article else None
+    parsed = replace(parsed, article=article, newsline=tuple(classify_headline(h, taxonomy) for h in parsed.newsline))
+    return parsed.to_json()
+
+
+def explain_file(path: Path, data: bytes, *, sources: Sources, max_bytes: int, captured: datetime,
+                 page_meta: PageMeta | None) -> list[str]:
+    """Every line of one page text with the role the parser gave it and why, then what came out."""
+    if path.suffix != ".txt":
+        raise IngestError("parse reads page texts (*.txt); JSON Lines are already structured", path=str(path))
+    try:
+        text = decode.decode(data, max_bytes=max_bytes)
+    except IngestError as exc:
+        raise exc.at(str(path)) from None
+    explained = pages.explain_page(text, sources=sources, meta=page_meta, captured=captured)
+    out = [f"{i + 1:4d} {role:<11} {' '.join(line.split())[:90]}  [{reason}]"
+           for i, role, reason, line in explained.lines]
+    if explained.page is None:
+        out.append(f"refused: {explained.refusal}")
+    else:
+        a = explained.page.article
+        out.append(f"article: {a.title if a.title_printed else None!r}" if a else "article: none")
+        out.append(f"news line: {len(explained.page.newsline)} headlines")
+    return out

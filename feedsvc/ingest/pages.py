@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import IngestError
+from ..topics.sources import Sources
 from . import article, datelines, dates, lines, newsline
 from .records import Headline, PageMeta, ParsedPage
-from .sources import Sources
 
 
 def detect_source(text: str, meta: PageMeta, sources: Sources) -> str | None:

@@ -45,7 +45,7 @@ class _Page:
         line = self.ls[k]
         if boilerplate.is_navigation(line.text) or boilerplate.is_newsline_heading(line.text):
             return True
-        if heads.is_end_credit(line.text) or line.text.casefold().startswith(_LINKS_AFTER):
+        if heads.is_end_credit(line.text) or line.words <= 4 and line.text.casefold().startswith(_LINKS_AFTER):
             return True
         return line.date is not None and not self.prose[k] and line.words <= 16
 
@@ -208,7 +208,8 @@ def _choose_title(p: _Page, out: _Head, candidates: list[int], metas: list[int],
         standfirst = not near.repeated and (near.terminal or near.words >= 15 and near.words > far.words)
         label = near.words <= 3 and far.words >= 2 * near.words and not near.repeated
         # headline, its time, then a subtitle: the time stands between them
-        timed = not near.repeated and any(longer[0] < k < shown[0] for k in metas)
+        timed = (not near.repeated and any(longer[0] < k < shown[0] for k in metas)
+                 and not any(k > shown[0] for k in metas))
         if standfirst or label or timed:
             title = longer[0]
     out.title = title

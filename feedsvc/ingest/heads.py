@@ -23,7 +23,7 @@ _CATEGORY_LABEL = re.compile(r"^(?:category|section|rubric|рубрика|раз
                              r"[«\"“]?(?P<name>[^»\"”]{2,40})[»\"”]?(?:\s|$)", re.IGNORECASE)
 _PHOTO_CREDIT = re.compile(
     rf"^(?:©|\(c\)|photo:|photo by|photograph:|фото:|фото\s|foto:|image:|bild:|credit:)"
-    rf"|^(?:[{datelines.UP}][\w.'’-]*\s){{0,3}}[{datelines.UP}][\w.'’-]*\s?/\s?[{datelines.UP}][\w&-]*"
+    rf"|^(?:[{datelines.UP}][\w.'’-]*\s){{0,3}}[{datelines.UP}][\w.'’-]*\s?/[{datelines.UP}][\w&-]*"
     r"(?:[ /-][\w&-]+)*$"
     r"|(?:photo|фото|foto)\s*:\s*\S.{0,60}$",
     re.IGNORECASE,
@@ -137,7 +137,7 @@ def is_credit_alone(text: str) -> bool:
     """A photo credit with no caption before it on its line."""
     up = datelines.UP
     return is_photo_credit(text) and bool(re.match(
-        rf"(?i:{_CREDIT_WORDS}|фото\s|credit:)|[{up}][\w.'’-]*(?:\s[{up}][\w.'’-]*){{0,3}}\s?/", text))
+        rf"(?i:{_CREDIT_WORDS}|фото\s|credit:)|[{up}][\w.'’-]*(?:\s[{up}][\w.'’-]*){{0,3}}/", text))
 
 
 def is_photo_credit(text: str) -> bool:

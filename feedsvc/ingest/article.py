@@ -316,6 +316,9 @@ def assemble(page_lines: list[str], skip: frozenset[int], ctx: dates.Context, *,
         if h.stamp is None and m is not None and m.stamp is not None and not m.time_only:
             h.stamp = m.stamp
             roles[p.ls[k].index] = ("meta", "the story's time printed just under its text")
+        if h.category is None and m is not None and m.category and m.stamp is None:
+            h.category = m.category
+            roles[p.ls[k].index] = ("meta", "the story's section printed under its text")
     agency = (dateline.agency if dateline else None) or h.agency or agency
     if agency and (dateline is None or dateline.agency is None):
         dateline = Dateline(dateline.place if dateline else None, agency)
@@ -392,7 +395,7 @@ def _body(p: _Page, start: int, end: int, roles: Roles,
     for k in range(end + 1, min(len(p.ls), end + 4)):
         named = datelines.credited(p.ls[k].text)
         if named:
-            agency = named
+            agency = agency or named
             roles[p.ls[k].index] = ("credit", "a source or copyright line after the body")
             break
     if agency is None:

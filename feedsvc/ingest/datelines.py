@@ -56,7 +56,7 @@ _REPORTS = re.compile(
     rf"|[\"«“](?P<quoted>[{UP}][\w.-]{{1,30}})[\"»”]\s+(?:reports|xəbər verir|сообщает|передает|bildirir)",
     re.IGNORECASE,
 )
-_ORG_WORDS = re.compile(r"\b(?:press|agency|news|agentliyi|ajansı|агентство|новости)\b", re.IGNORECASE)
+_ORG_WORDS = re.compile(r"\b(?:press|agency|agence|agentur|agentliyi|ajansı|агентство|агентство)\b", re.IGNORECASE)
 
 
 def match(text: str, ctx: dates.Context) -> tuple[Dateline, str, dates.Found | None] | None:
@@ -82,6 +82,9 @@ def match(text: str, ctx: dates.Context) -> tuple[Dateline, str, dates.Found | N
 
 def alone(text: str, next_text: str | None, ctx: dates.Context) -> tuple[Dateline, dates.Found | None, bool] | None:
     """A dateline printed on its own line; True when the next line (``Agency:``) belongs to it."""
+    whole = match(text + " .", ctx)
+    if whole and whole[1] == ".":
+        return whole[0], whole[2], False
     m = _ALONE.match(text)
     if not m:
         return None

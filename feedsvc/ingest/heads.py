@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from . import boilerplate, datelines, dates
 from .lines import Line
@@ -33,6 +33,16 @@ _END_CREDIT = re.compile(r"^[(*]?\s*(?:reporting|editing|writing|written|additio
 _HOME = re.compile(r"^(?:home|main|главная|головна|ana səhifə|anasayfa|ana sayfa|startseite|accueil)"
                    r"\b\s*", re.IGNORECASE)
 _CRUMB = re.compile(r"\s*(?:/|\||»|›|>|•|·)\s*")
+
+
+_PRINTED_OFFSET = re.compile(r"^\W{0,3}\(?(?:UTC|GMT)\s*(?P<s>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\)?")
+# Weekday names print before a date; they are no section name.
+_WEEKDAY_NAMES = """monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun
+понедельник вторник среда четверг пятница суббота воскресенье понеділок вівторок середа четвер пʼятниця пятниця
+субота неділя bazar ertəsi çərşənbə axşamı çərşənbə cümə axşamı cümə şənbə bazar pazartesi salı çarşamba perşembe
+cuma cumartesi pazar montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi
+vendredi samedi dimanche"""
+_WEEKDAYS = frozenset(_WEEKDAY_NAMES.split()) | {"bazar ertəsi", "çərşənbə axşamı", "cümə axşamı"}
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,8 @@ def meta(line: Line, ctx: dates.Context) -> Meta | None:
     if suffix:
         suffix = _LABEL_ANY.sub("", suffix.split(" / ")[0]).strip(" |·•,()-–—")
         bare = re.sub(r"[\d:.()+\-–—/ ]|utc|gmt|msk|local|yerel", "", suffix, flags=re.IGNORECASE)
-        if suffix.isdigit() or not bare or len(suffix) <= 8 and not _name_like(suffix):
+        if suffix.isdigit() or not bare or len(suffix) <= 8 and not _name_like(suffix) \
+                or len(suffix) <= 4 or suffix.casefold() in _WEEKDAYS:
             pass
         elif _name_like(suffix) and not dates.find(suffix, ctx):
             out = Meta(stamp=found, time_only=out.time_only, category=suffix.strip("«»\"“”"))
@@ -84,7 +95,14 @@ def meta(line: Line, ctx: dates.Context) -> Meta | None:
             pass
         else:
             return None
-    if not lead:
+    zone = _PRINTED_OFFSET.search(text[found.end:])
+    if zone and ":" in text[:found.end]:
+        offset = timedelta(hours=int(zone.group("h")), minutes=int(zone.group("m") or 0))
+        value = found.stamp.value.replace(tzinfo=timezone(-offset if zone.group("s") == "-" else offset))
+        found = dates.Found(Stamp(value, found.stamp.precision, found.stamp.inferred), found.start, found.end,
+                            found.year_missing)
+        out = Meta(stamp=found, time_only=out.time_only, category=out.category)
+    if not lead or lead.casefold() in _WEEKDAYS:
         return out
     if len(lead.split()) > 5:
         return None

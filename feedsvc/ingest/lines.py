@@ -17,6 +17,7 @@ _CLOSERS = "\"'”»)]’“«"
 _TERMINAL = ".!?…:;"
 _STOP_LANGUAGES = ("en", "ru", "tr", "uk", "de", "fr", "kk", "uz", "az", "es", "it", "pl", "pt", "nl")
 _SEPARATORS = re.compile(r"\s[|•·]\s|\s/\s|\s»\s|\s>\s")
+_LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
 _LIST_DASH = re.compile(r"\s[-–—|]\s+[\"“«‘]?[^\W\d_]")
 _TEMPLATE = re.compile(r"^\{[\w-]+\}$|^(?:none|null|undefined|nan)$", re.IGNORECASE)
 _SYMBOLS = re.compile(r"^[\W\d_]*$")
@@ -130,9 +131,20 @@ _CHROME_WORDS = re.compile(
 )
 
 
+_SHARE_WORDS = """share shares sharing tweet facebook twitter telegram whatsapp wechat weibo tumblr linkedin
+reddit pinterest vk viber email e-mail print copy link messenger odnoklassniki поделиться поделись поширити
+paylaş paylas teilen partager compartir condividi"""
+_SHARE = frozenset(_SHARE_WORDS.split())
+
+
+def _is_share_row(text: str) -> bool:
+    words = [w for w in re.split(r"[\W_]+", text.casefold()) if w]
+    return bool(words) and len(words) <= 8 and all(w in _SHARE for w in words)
+
+
 def is_chrome(text: str) -> bool:
     """Site furniture, template leftovers, counters, symbol rows, cookie and subscription boxes."""
-    if boilerplate.is_furniture(text) or _TEMPLATE.match(text):
+    if boilerplate.is_furniture(text) or _TEMPLATE.match(text) or _is_share_row(text):
         return True
     if len(text) < 160 and (_MARKUP.search(text) or text.endswith(("»", "›", "→", "👇")) and text[:1] not in "«\""):
         return True  # markup left over, a bare address, or a link arrow
@@ -164,8 +176,8 @@ def is_title_like(line: Line) -> bool:
     digits = sum(c.isdigit() for c in text)
     if digits * 4 > len(text) or (line.date is not None and line.date.start == 0 and line.date.stamp.inferred):
         return False  # a timestamp, or a news-line item led by its clock time
-    if _doubled(text):
-        return False
+    if _doubled(text) or _LIST_ITEM.match(text) or text.startswith("(") and text.endswith(")"):
+        return False  # a caption printed twice, a numbered key point, an editor's note
     return (2 <= len(line.text) <= 300 and line.words >= 1 and not line.furniture and not line.symbols
             and not line.separated and not (line.terminal and line.text.rstrip(_CLOSERS).endswith(".")
                                             and line.words > 25))

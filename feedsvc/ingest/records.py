@@ -20,7 +20,7 @@ class Stamp:
 
 @dataclass(frozen=True)
 class Dateline:
-    place: str
+    place: str | None  # None when only the agency is printed (a credit or source line)
     agency: str | None
 
 
@@ -57,6 +57,7 @@ class Article:
     captions: tuple[Caption, ...] = ()
     given_topics: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    title_printed: bool = True  # False: the page prints no headline and ``title`` opens the body
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class ParsedPage:
         a = self.article
         stamp = a.published if a else None
         return {
-            "title": a.title if a else None,
+            "title": a.title if a and a.title_printed else None,
             "published": stamp.value.isoformat() if stamp else None,
             "published_precision": stamp.precision if stamp else None,
             "published_inferred": bool(stamp and stamp.inferred),

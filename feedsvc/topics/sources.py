@@ -23,6 +23,7 @@ class Source:
     zone: str | None
     agencies: tuple[str, ...]
     phrases: tuple[str, ...]
+    lede: str = "standfirst"  # or "first-paragraph": the site prints its lede as the first paragraph
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,10 @@ class Sources:
                 best = (at, phrase)
         return self._phrase_slug[best[1]] if best else None
 
+    def lede_first(self, slug: str | None) -> bool:
+        source = self.by_slug.get(slug or "")
+        return bool(source and source.lede == "first-paragraph")
+
     def name(self, slug: str | None) -> str | None:
         source = self.by_slug.get(slug or "")
         return source.name if source else slug
@@ -72,6 +77,15 @@ def _word_at(text: str, phrase: str, stop: int) -> int | None:
             return at
         at = text.find(phrase, at + 1, stop + len(phrase))
     return None
+
+
+_LEDES = ("standfirst", "first-paragraph")
+
+
+def _lede(value: str, where: str) -> str:
+    if value not in _LEDES:
+        raise ConfigError(f"{where}.lede: one of {', '.join(_LEDES)}, not {value!r}")
+    return value
 
 
 def default_path() -> Path:
@@ -102,6 +116,7 @@ def load(path: Path | None, default_zone: str) -> Sources:
             zone=zone,
             agencies=tuple(field(table, "agencies", list, where, default=[])),
             phrases=tuple(field(table, "phrases", list, where, default=[])),
+            lede=_lede(field(table, "lede", str, where, default="standfirst"), where),
         )
     phrases = [p for s in by_slug.values() for p in s.phrases]
     folded = tuple(sorted({p.casefold() for p in phrases}, key=len, reverse=True))

@@ -15,7 +15,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the web application; ``config`` overrides ``FEEDSVC_*`` settings by name."""
     from flask import Flask
 
-    from . import cli, cli_subscribers, clock, settings, web
+    from . import cli, cli_subscribers, cli_topics, clock, settings, web
     from .store import db
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     cli.init_app(app)
     cli_subscribers.init_app(app)
+    cli_topics.init_app(app)
     web.init_app(app)
     app.cli.add_command(clock.scheduler_command)
     if values["CLOCK_IN_WEB"]:

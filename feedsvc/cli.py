@@ -110,7 +110,7 @@ def reclassify_command() -> None:
     """Re-tag every stored item with the current topics file."""
     engine = db.get_engine()
     db.upgrade(engine)
-    changed = jobs.reclassify(engine, load_taxonomy(fresh=True))
+    changed = jobs.reclassify(engine, load_taxonomy(fresh=True), load_sources())
     click.echo(f"reclassified: {changed} items changed topics")
 
 

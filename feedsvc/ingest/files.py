@@ -25,14 +25,15 @@ class Extracted:
     warnings: tuple[str, ...] = ()
 
 
-def classify_article(a: Article, taxonomy: Taxonomy) -> Article:
-    text = " \n ".join(filter(None, (a.title, a.lede)))
-    return replace(a, topics=taxonomy.classify(text, category=a.category, given=a.given_topics))
+def classify_article(a: Article, taxonomy: Taxonomy, home: str | None = None) -> Article:
+    """``a`` with its topics; ``home`` is its source's country, for the ``world`` rule."""
+    place = a.dateline.place if a.dateline else None
+    return replace(a, topics=taxonomy.classify(a.title, lede=a.lede, category=a.category, given=a.given_topics,
+                                               home=home, place=place))
 
 
-def classify_headline(h: Headline, taxonomy: Taxonomy) -> Headline:
-    text = " \n ".join(filter(None, (h.title, h.summary)))
-    return replace(h, topics=taxonomy.classify(text, given=h.given_topics))
+def classify_headline(h: Headline, taxonomy: Taxonomy, home: str | None = None) -> Headline:
+    return replace(h, topics=taxonomy.classify(h.title, lede=h.summary, given=h.given_topics, home=home))
 
 
 def extract(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, max_bytes: int,
@@ -47,7 +48,7 @@ def extract(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, ma
             if isinstance(record, IngestError):
                 errors.append(record.at(str(path)))
             elif isinstance(record, Article):
-                articles.append(classify_article(record, taxonomy))
+                articles.append(classify_article(record, taxonomy, sources.country(record.source)))
             else:
                 headlines.append(record)
         if not articles and not headlines and not errors:
@@ -57,5 +58,5 @@ def extract(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, ma
     parsed = pages.parse_page(text, sources=sources, meta=page_meta, captured=captured)
     article = parsed.article
     # Headlines are classified when first stored: a news line repeats the same ones on every page.
-    return Extracted((classify_article(article, taxonomy),) if article else (), parsed.newsline,
+    return Extracted((classify_article(article, taxonomy, sources.country(article.source)),) if article else (), parsed.newsline,
                      warnings=parsed.warnings)

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..topics.places import home_of_zone
 from .config_files import field, read_toml
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -23,6 +24,7 @@ class Source:
     zone: str | None
     agencies: tuple[str, ...]
     phrases: tuple[str, ...]
+    country: str | None = None  # ISO 3166 alpha-2 home country: given, else the zone's
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,11 @@ class Sources:
     def zone(self, slug: str | None) -> tzinfo:
         source = self.by_slug.get(slug or "")
         return zoneinfo.ZoneInfo(source.zone if source and source.zone else self.default_zone)
+
+    def country(self, slug: str | None) -> str | None:
+        """The source's home country (``AZ``), for the topics' ``world`` rule."""
+        source = self.by_slug.get(slug or "")
+        return source.country if source else None
 
     def by_agency(self, agency: str) -> str | None:
         return self._agency.get(agency.casefold())
@@ -102,6 +109,7 @@ def load(path: Path | None, default_zone: str) -> Sources:
             zone=zone,
             agencies=tuple(field(table, "agencies", list, where, default=[])),
             phrases=tuple(field(table, "phrases", list, where, default=[])),
+            country=(field(table, "country", str, where, default="") or home_of_zone(zone) or "").upper() or None,
         )
     phrases = [p for s in by_slug.values() for p in s.phrases]
     folded = tuple(sorted({p.casefold() for p in phrases}, key=len, reverse=True))

@@ -7,6 +7,7 @@ then the user's own rules from the topics file, which always win.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -22,6 +23,11 @@ HARD = frozenset({"politics", "conflict", "business", "incidents"})
 WORLD = "world"
 # Harm caused by war is conflict, never an incident.
 OVERRIDES = {"conflict": "incidents"}
+# ``Name Surname: words...``: a headline that quotes a speaker. Someone speaking on a war or on foreign
+# affairs is making a political statement.
+SPEAKER = re.compile(r"^(?:[A-ZА-ЯЁІЇЄҐƏÖÜÇŞĞİ][\w'’.-]*\s){0,2}[A-ZА-ЯЁІЇЄҐƏÖÜÇŞĞİ][\w'’.-]*:\s")
+STATEMENT_ON = frozenset({"conflict", "world"})
+POLITICS = "politics"
 
 
 @dataclass(frozen=True)
@@ -83,11 +89,17 @@ def decide(lexicon: Lexicon, item: Item, *, builtin: dict[str, str], pins: Pins 
                 if s in chosen and w in chosen:
                     chosen.discard(w)
                     why.setdefault(w, []).append(f"left out: {s} (war harm is not an incident)")
+    speaker = SPEAKER.match(item.title)
     for slug in to_slug.get(WORLD, ()):
-        reason = _world(lexicon, item, lang, title_words + lede_words, chosen)
+        hard = chosen | ({POLITICS} if speaker else set())
+        reason = _world(lexicon, item, lang, title_words + lede_words, hard)
         if reason and slug not in chosen:
             chosen.add(slug)
             why.setdefault(slug, []).append(reason)
+    if speaker and chosen & {s for name in STATEMENT_ON for s in to_slug.get(name, ())}:
+        for slug in set(to_slug.get(POLITICS, ())) - chosen:
+            chosen.add(slug)
+            why.setdefault(slug, []).append(f"a statement by {speaker.group(0)[:-2]!r} on war or foreign affairs")
     for slug, reasons in pins.added.items():
         chosen.add(slug)
         why.setdefault(slug, []).extend(f"topics file: {r}" for r in reasons)

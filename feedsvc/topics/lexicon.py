@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ConfigError
-from .words import Keys, fold, keys_for
+from .words import Keys, fold, keys_for, tokens
 
 # A hit: which topic, and which entry of the lexicon (for --explain).
 Hit = tuple[str, str]
@@ -35,7 +35,9 @@ class WordIndex:
         phrases: dict[str, list[tuple[Hit, tuple[str, ...]]]] = {}
         endings: list[tuple[str, Hit]] = []
         for label, term in entries:
-            parts = term.split()
+            parts = [p + "=" if term.endswith("=") and not p.endswith("=") else p for p in tokens(term)]
+            if term.endswith("~") and parts:
+                parts[-1] += "~"
             if not parts:
                 continue
             if len(parts) == 1 and term.startswith("*"):

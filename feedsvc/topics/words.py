@@ -25,8 +25,14 @@ _APOSTROPHE = re.compile(r"['’`]")
 
 
 def tokens(text: str) -> list[str]:
-    """Words of ``text`` as printed; a Turkish or Azerbaijani suffix after an apostrophe stays on its word."""
-    return TOKEN.findall(text)
+    """Words of ``text`` as printed; a Turkish or Azerbaijani suffix after an apostrophe stays on its word,
+    a French or Italian elision before one is dropped (``l’élu`` is ``élu``)."""
+    out = TOKEN.findall(text)
+    for i, word in enumerate(out):
+        head, mark, tail = _APOSTROPHE.split(word, 1)[0], "'", word
+        if len(head) <= 2 and len(word) > len(head) + 1 and mark:
+            out[i] = tail[len(head) + 1:]
+    return out
 
 
 def fold(word: str) -> str:

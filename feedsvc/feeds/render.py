@@ -73,8 +73,8 @@ def _generator(feed: Feed) -> FeedGenerator:
             fe.dc.dc_creator(author)
         for slug, label in entry.categories:
             fe.category(term=slug, label=label)
-        for code, label in entry.subjects:
-            fe.category(term=code.removeprefix(IPTC_PREFIX), scheme=IPTC_SCHEME, label=label)
+        for code, _ in entry.subjects:  # no label: RSS would print it in place of the code
+            fe.category(term=code.removeprefix(IPTC_PREFIX), scheme=IPTC_SCHEME)
     return fg
 
 

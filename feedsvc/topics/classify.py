@@ -18,6 +18,7 @@ from .words import tokens
 
 THRESHOLD = 1.0
 LEDE_WEIGHT = 0.5
+WEAK = 0.5
 # Topics of hard news: a foreign country named in one of these makes the item world news.
 HARD = frozenset({"politics", "conflict", "business", "incidents"})
 WORLD = "world"
@@ -28,6 +29,8 @@ OVERRIDES = {"conflict": "incidents"}
 SPEAKER = re.compile(r"^(?:[A-ZА-ЯЁІЇЄҐƏÖÜÇŞĞİ][\w'’.-]*\s){0,2}[A-ZА-ЯЁІЇЄҐƏÖÜÇŞĞİ][\w'’.-]*:\s")
 STATEMENT_ON = frozenset({"conflict", "world"})
 POLITICS = "politics"
+# World news on none of these subjects is diplomacy, and so politics.
+OTHER_THAN_DIPLOMACY = frozenset({"conflict", "business", "sports", "incidents"})
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,9 @@ def decide(lexicon: Lexicon, item: Item, *, builtin: dict[str, str], pins: Pins 
     title_words = tokens(item.title)
     lede_words = tokens(item.lede) if item.lede else []
     for name, term in _unique(index.hits(title_words)):
-        note(name, 1.0, f"headline word {term!r} ({lang})")
+        note(name, _weight(term), f"headline word {term!r} ({lang})")
     for name, term in _unique(index.hits(lede_words)):
-        note(name, LEDE_WEIGHT, f"lede word {term!r} ({lang})")
+        note(name, LEDE_WEIGHT * _weight(term), f"lede word {term!r} ({lang})")
     for name in sorted(lexicon.section_topics(item.category)):
         note(name, THRESHOLD, f"section {item.category!r}")
     chosen = {slug for slug, points in score.items() if points >= THRESHOLD}
@@ -96,6 +99,13 @@ def decide(lexicon: Lexicon, item: Item, *, builtin: dict[str, str], pins: Pins 
         if reason and slug not in chosen:
             chosen.add(slug)
             why.setdefault(slug, []).append(reason)
+    world = {s for s in to_slug.get(WORLD, ()) if s in chosen}
+    others = {s for name in OTHER_THAN_DIPLOMACY for s in to_slug.get(name, ())}
+    if world and not chosen & others:
+        for slug in set(to_slug.get(POLITICS, ())) - chosen:
+            chosen.add(slug)
+            why.setdefault(slug, []).append("states or global bodies dealing with each other, on no other "
+                                            "subject: diplomacy")
     if speaker and chosen & {s for name in STATEMENT_ON for s in to_slug.get(name, ())}:
         for slug in set(to_slug.get(POLITICS, ())) - chosen:
             chosen.add(slug)
@@ -130,6 +140,11 @@ def _world(lexicon: Lexicon, item: Item, lang: str, words: list[str], chosen: se
         return (f"hard news naming {foreign[0]} ({where[foreign[0]]!r}), "
                 f"not the source's country {home or '(unknown)'}")
     return None
+
+
+def _weight(term: str) -> float:
+    """A word marked ``~`` in the lexicon is weak: it counts half."""
+    return WEAK if term.endswith("~") else 1.0
 
 
 def _unique(hits: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

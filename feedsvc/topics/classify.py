@@ -27,6 +27,7 @@ OVERRIDES = {"conflict": "incidents"}
 # ``Name Surname: words...``: a headline that quotes a speaker. Someone speaking on a war or on foreign
 # affairs is making a political statement.
 SPEAKER = re.compile(r"^(?:[A-ZА-ЯЁІЇЄҐƏÖÜÇŞĞİ][\w'’.-]*\s){0,2}[A-ZА-ЯЁІЇЄҐƏÖÜÇŞĞİ][\w'’.-]*:\s")
+SPEECH_WITHIN = 3  # a verb of saying this many words after the name at most
 STATEMENT_ON = frozenset({"conflict", "world"})
 POLITICS = "politics"
 # World news on none of these subjects is diplomacy, and so politics.
@@ -92,7 +93,7 @@ def decide(lexicon: Lexicon, item: Item, *, builtin: dict[str, str], pins: Pins 
                 if s in chosen and w in chosen:
                     chosen.discard(w)
                     why.setdefault(w, []).append(f"left out: {s} (war harm is not an incident)")
-    speaker = SPEAKER.match(item.title)
+    speaker = _speaker(lexicon, lang, item.title, title_words)
     for slug in to_slug.get(WORLD, ()):
         hard = chosen | ({POLITICS} if speaker else set())
         reason = _world(lexicon, item, lang, title_words + lede_words, hard)
@@ -109,7 +110,7 @@ def decide(lexicon: Lexicon, item: Item, *, builtin: dict[str, str], pins: Pins 
     if speaker and chosen & {s for name in STATEMENT_ON for s in to_slug.get(name, ())}:
         for slug in set(to_slug.get(POLITICS, ())) - chosen:
             chosen.add(slug)
-            why.setdefault(slug, []).append(f"a statement by {speaker.group(0)[:-2]!r} on war or foreign affairs")
+            why.setdefault(slug, []).append(f"a statement ({speaker}) on war or foreign affairs")
     for slug, reasons in pins.added.items():
         chosen.add(slug)
         why.setdefault(slug, []).extend(f"topics file: {r}" for r in reasons)
@@ -139,6 +140,18 @@ def _world(lexicon: Lexicon, item: Item, lang: str, words: list[str], chosen: se
     if foreign and chosen & HARD:
         return (f"hard news naming {foreign[0]} ({where[foreign[0]]!r}), "
                 f"not the source's country {home or '(unknown)'}")
+    return None
+
+
+def _speaker(lexicon: Lexicon, lang: str, title: str, words: list[str]) -> str | None:
+    """How the headline quotes a speaker (``Name: ...`` or ``Name says ...``), or None."""
+    colon = SPEAKER.match(title)
+    if colon:
+        return repr(colon.group(0)[:-2]) + ":"
+    if words and words[0][:1].isupper():
+        said = lexicon.speech_index(lang).hits(words[1:SPEECH_WITHIN + 1])
+        if said:
+            return f"{words[0]!r} {said[0][1]!r}"
     return None
 
 

@@ -77,9 +77,13 @@ class Lexicon:
     shared: dict[str, tuple[str, ...]]  # topic -> terms of every language
     home: dict[str, str]  # language -> the country a site writing it is taken to be in
     place_words: dict[str, dict[str, tuple[str, ...]]]  # language -> country code -> extra names
+    speech: dict[str, tuple[str, ...]]  # language -> verbs of saying
 
     def index(self, language: str) -> WordIndex:
         return _index(self, language)
+
+    def speech_index(self, language: str) -> WordIndex:
+        return _speech_index(self, language)
 
     def section_topics(self, category: str | None) -> frozenset[str]:
         """Topics a printed section name stands for (the whole name, or its last word: ``Daxili siyasət``)."""
@@ -97,6 +101,11 @@ def _index(lexicon: Lexicon, language: str) -> WordIndex:
     entries = [(t, term) for t, terms in lexicon.shared.items() for term in terms]
     entries += [(t, term) for t, terms in lexicon.words.get(language, {}).items() for term in terms]
     return WordIndex.build(keys_for(language), entries)
+
+
+@lru_cache(maxsize=64)
+def _speech_index(lexicon: Lexicon, language: str) -> WordIndex:
+    return WordIndex.build(keys_for(language), [("speech", v) for v in lexicon.speech.get(language, ())])
 
 
 def default_path() -> Path:
@@ -143,5 +152,7 @@ def load(path: Path | None = None) -> Lexicon:
     for lang, raw in _table(data.get("places", {}), f"{path}: [places]").items():
         table = _table(raw, f"{path}: places.{lang}")
         place_words[lang] = {code: _strings(v, f"{path}: places.{lang}.{code}") for code, v in table.items()}
+    speech = {lang: _strings(v, f"{path}: speech.{lang}")
+              for lang, v in _table(data.get("speech", {}), f"{path}: [speech]").items()}
     return Lexicon(tuple(topics), iptc, {k: frozenset(v) for k, v in sections.items()}, words, shared, home,
-                   place_words)
+                   place_words, speech)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from feedsvc.ingest import topics
 from feedsvc.topics import language
+from feedsvc.topics import taxonomy as topics
 from feedsvc.topics.classify import Item
 
 TAXONOMY = topics.load()

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..errors import IngestError
-from ..ingest.sources import Sources
-from ..ingest.topics import Taxonomy
 from .classify import Item
+from .sources import Sources
+from .taxonomy import Taxonomy
 
 _TEXT_FIELDS = ("lede", "category", "source", "language", "country", "dateline")
 

@@ -10,10 +10,10 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..topics import lexicon as lexicon_mod
-from ..topics.classify import Decision, Item, Pins, decide
-from ..topics.lexicon import Lexicon
+from . import lexicon as lexicon_mod
+from .classify import Decision, Item, Pins, decide
 from .config_files import field, read_toml
+from .lexicon import Lexicon
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 RESERVED = {"all", "digests"}

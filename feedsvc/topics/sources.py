@@ -10,8 +10,8 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..topics.places import home_of_zone
 from .config_files import field, read_toml
+from .places import home_of_zone
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 

@@ -1,4 +1,4 @@
-"""Flask CLI for topics: classify JSON Lines with the current topics file."""
+"""The topics command: classify JSON Lines with the current topics file."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
-from .context import load_sources, load_taxonomy
-from .errors import IngestError
-from .topics import requests
+from ..context import load_sources, load_taxonomy
+from ..errors import IngestError
+from ..topics import requests
 
 
 @click.command("classify")
@@ -37,7 +36,3 @@ def classify_command(file: Path | None, explain: bool) -> None:
             click.echo(json.dumps(requests.answer(got, taxonomy, sources, explain=explain), ensure_ascii=False))
     if failed:
         sys.exit(1)
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(classify_command)

@@ -60,6 +60,9 @@ class Keys:
             keys.append(self.stemmer.stemWord(folded))
         else:
             keys += [folded[:n] for n in range(max(MIN_STEM, len(folded) - self.endings), len(folded) + 1)]
+        head = _APOSTROPHE.split(word, 1)[0]
+        if head != word:  # Russia's, Rusya'nın: the word before its suffix too
+            keys += [k for k in self.of(head) if k not in keys]
         if len(self.memo) > 50_000:
             self.memo.clear()
         self.memo[word] = result = tuple(keys)

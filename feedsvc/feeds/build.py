@@ -61,10 +61,12 @@ def entry(row: ItemRow, base_url: str, taxonomy: Taxonomy, sources: Sources) -> 
             dateline = f"{row.dateline_place}{' (' + row.dateline_agency + ')' if row.dateline_agency else ''} —"
         content = article_html(row.lede, list(row.body), [dict(c) for c in row.captions], dateline)
     labels = {t.slug: t.title for t in taxonomy.topics}
+    codes = {t.slug: t.iptc for t in taxonomy.topics if t.iptc}
     return Entry(
         id=row.uid, title=row.title, link=f"{base_url}/{kind}/{row.public_id}", published=row.published,
         updated=row.updated_at, summary=row.lede, content_html=content, authors=authors,
         categories=tuple((t, labels.get(t, t)) for t in row.topics),
+        subjects=tuple((codes[t], labels.get(t, t)) for t in row.topics if t in codes),
     )
 
 

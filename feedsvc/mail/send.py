@@ -161,7 +161,11 @@ class Sender:
         if self.signer is not None:
             data = self.signer.sign(data)
 
+        claimed = False
+
         def claim() -> bool:
+            nonlocal claimed
+            claimed = True
             with writing(self.engine) as conn:
                 return ledger.claim(conn, row.id, self.run, now)
 
@@ -177,8 +181,11 @@ class Sender:
             else:
                 next_at = now + ledger.backoff(row.attempts + 1)
         with writing(self.engine) as conn:
-            ledger.finish(conn, row.id, self.run, status, now, error=None if status == "sent" else outcome.reply,
-                          next_at=next_at)
+            if claimed:
+                ledger.finish(conn, row.id, self.run, status, now,
+                              error=None if status == "sent" else outcome.reply, next_at=next_at)
+            else:  # refused before the message was handed over: nothing was claimed
+                ledger.refused(conn, row.id, self.run, status, now, error=outcome.reply, next_at=next_at)
         return status
 
     def run_once(self, now: datetime, *, only: tuple[int, str, str] | None = None) -> SendReport:

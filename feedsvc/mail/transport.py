@@ -132,7 +132,9 @@ class SmtpTransport:
                     self._drop()
                 else:
                     smtp.rset()
-                return _by_code(code, reply)
+                refusal = _by_code(code, reply)
+                # Nothing was handed over: only a 5xx is final; anything else unexpected is tried again later.
+                return refusal if refusal.status == "failed" else Outcome("retry", refusal.reply)
             content = _DOT_LINES.sub(b"..", data)
             smtp.send(content if content.endswith(b"\r\n") else content + b"\r\n")
         except (OSError, smtplib.SMTPException) as exc:

@@ -1,0 +1,78 @@
+"""A mail server that refuses, stalls or goes away: every outcome reaches the ledger, nobody gets two copies."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from feedsvc.store import db
+from feedsvc.store.schema import deliveries
+from tests.smtp import Mailbox
+from tests.test_sending import SEND_AT, add_readers, ledger_counts, make_app, send
+
+STAGES = [("MAIL", "*"), ("RCPT", None), ("DATA", None)]
+
+
+def _row(app: Flask, email: str) -> Any:
+    with app.app_context(), db.get_engine().connect() as conn:
+        return conn.execute(select(deliveries).where(deliveries.c.email == email)).one()
+
+
+@pytest.mark.parametrize(("command", "address"), STAGES)
+def test_a_5xx_before_the_message_fails_the_row_with_the_servers_reply(db_url: str, tmp_path: Path,
+                                                                       mailbox: Mailbox, command: str,
+                                                                       address: str | None) -> None:
+    app = make_app(db_url, tmp_path, SMTP_URL=mailbox.url)
+    gone, *others = add_readers(app, 3)
+    mailbox.refusals[(command, address or gone)] = ["550 5.1.1 no such user here"]
+    first = send(app)
+    assert first.exit_code == 1, first.output
+    assert "this run: failed 1, sent 2" in first.output
+    row = _row(app, gone)
+    assert (row.status, row.attempts, row.error) == ("failed", 1, "550 5.1.1 no such user here")
+    for hours in (1, 2, 3):  # never tried again
+        again = send(app, at=SEND_AT + timedelta(hours=hours))
+        assert "this run: nothing due" in again.output, again.output
+    assert mailbox.refused == [(command, address or gone, "550 5.1.1 no such user here")]
+    assert sorted(mailbox.copies()) == sorted(others) and ledger_counts(app) == {"sent": 2, "failed": 1}
+
+
+@pytest.mark.parametrize(("command", "address"), STAGES)
+@pytest.mark.parametrize("answer", ["451 4.3.0 try again later", "421 4.7.0 closing, too busy"])
+def test_a_4xx_before_the_message_backs_off_and_finally_fails(tmp_path: Path, mailbox: Mailbox, command: str,
+                                                              address: str | None, answer: str) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'r.sqlite3'}", tmp_path, SMTP_URL=mailbox.url)
+    (busy,) = add_readers(app, 1)
+    mailbox.refusals[(command, address or busy)] = [answer] * 10
+    at = SEND_AT
+    for attempt, wait in enumerate([1, 5, 15, 60, 240], 1):
+        result = send(app, at=at)
+        assert "this run: retry 1" in result.output, result.output
+        row = _row(app, busy)
+        assert (row.status, row.attempts, row.error) == ("retry", attempt, answer)
+        assert row.next_at == at + timedelta(minutes=wait)
+        early = send(app, at=at + timedelta(minutes=wait) - timedelta(seconds=1))
+        assert "this run: nothing due" in early.output
+        at += timedelta(minutes=wait)
+    last = send(app, at=at)
+    assert last.exit_code == 1 and "this run: failed 1" in last.output
+    assert f"failed: {busy}: {answer}" in last.output
+    assert (_row(app, busy).status, _row(app, busy).attempts) == ("failed", 6)
+    assert "nothing due" in send(app, at=at + timedelta(days=1)).output
+    assert len(mailbox.refused) == 6 and not mailbox.received
+
+
+def test_a_refusal_then_acceptance_sends_once(tmp_path: Path, mailbox: Mailbox) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'o.sqlite3'}", tmp_path, SMTP_URL=mailbox.url)
+    busy, other = add_readers(app, 2)
+    mailbox.refusals[("RCPT", busy)] = ["450 4.2.1 mailbox busy"]
+    assert "this run: retry 1, sent 1" in send(app).output
+    assert "this run: sent 1" in send(app, at=SEND_AT + timedelta(minutes=1)).output
+    assert mailbox.copies() == {busy: 1, other: 1}
+    assert ledger_counts(app) == {"sent": 2} and _row(app, busy).attempts == 2
+

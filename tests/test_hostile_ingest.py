@@ -19,11 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
-from feedsvc import corpus
 from feedsvc.errors import IngestError
-from feedsvc.ingest import jsonl, meta, sources, topics
+from feedsvc.ingest import jsonl, meta
+from feedsvc.ingest import run as corpus
 from feedsvc.store import db
 from feedsvc.store.schema import failures, files
+from feedsvc.topics import sources
+from feedsvc.topics import taxonomy as topics
 from tests.conftest import PAGE
 
 NOW = datetime(2025, 7, 6, 8, 0, tzinfo=UTC)

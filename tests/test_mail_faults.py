@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -10,9 +12,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from feedsvc.mail import configured
+from feedsvc.mail.transport import SmtpTransport
 from feedsvc.store import db
 from feedsvc.store.schema import deliveries
-from tests.smtp import Mailbox
+from tests.e2e import free_port
+from tests.smtp import Mailbox, smtp_server
 from tests.test_sending import SEND_AT, add_readers, ledger_counts, make_app, send
 
 STAGES = [("MAIL", "*"), ("RCPT", None), ("DATA", None)]
@@ -76,3 +81,56 @@ def test_a_refusal_then_acceptance_sends_once(tmp_path: Path, mailbox: Mailbox) 
     assert mailbox.copies() == {busy: 1, other: 1}
     assert ledger_counts(app) == {"sent": 2} and _row(app, busy).attempts == 2
 
+
+
+def test_a_run_longer_than_the_lease_keeps_its_rows_from_a_second_sender(tmp_path: Path, mailbox: Mailbox) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'l.sqlite3'}", tmp_path, SMTP_URL=mailbox.url)
+    readers = add_readers(app, 12)
+    reports: list[Any] = []
+    with smtp_server() as other, app.app_context():
+        engine = db.get_engine()
+        first = configured.sender(engine, "first")
+        second = configured.sender(engine, "second")
+        started = time.monotonic()
+
+        def ticks() -> float:  # both senders' clock, running 240 times faster: a message takes a minute
+            return started + (time.monotonic() - started) * 240
+
+        first.ticks = second.ticks = ticks
+        second.transport = SmtpTransport(other.url)
+
+        def second_run() -> None:  # a second clock by mistake, starting when the first is past its lease
+            with app.app_context():
+                reports.append(second.run_once(SEND_AT + timedelta(seconds=ticks() - started)))
+
+        late = threading.Thread(target=second_run)
+
+        def slow_server(_address: str, count: int) -> None:
+            time.sleep(0.25)  # each message takes a minute: the run lasts more than two leases
+            if count == 6:
+                late.start()
+
+        mailbox.on_data = slow_server
+        report = first.run_once(SEND_AT)
+        late.join()
+    (second_report,) = reports
+    assert report.outcomes["sent"] + second_report.outcomes["sent"] == 12
+    assert not report.outcomes["lost"] and not second_report.outcomes["lost"]
+    assert "settled as unknown" not in second_report.outcomes
+    copies = mailbox.copies() + other.copies()
+    assert sorted(copies) == readers and set(copies.values()) == {1}
+    assert ledger_counts(app) == {"sent": 12}
+
+
+def test_a_run_that_cannot_connect_leaves_its_rows_free(tmp_path: Path) -> None:
+    port = free_port()
+    app = make_app(f"sqlite:///{tmp_path / 'c.sqlite3'}", tmp_path, SMTP_URL=f"smtp://127.0.0.1:{port}")
+    readers = add_readers(app, 3)
+    down = send(app)
+    assert down.exit_code == 1 and "stopped early" in down.output
+    assert ledger_counts(app) == {"queued": 3}
+    with smtp_server() as box:
+        app.config["FEEDSVC"]["SMTP_URL"] = box.url
+        up = send(app, at=SEND_AT + timedelta(seconds=10))  # the server is back a moment later
+        assert "this run: sent 3" in up.output, up.output
+        assert sorted(box.copies()) == readers

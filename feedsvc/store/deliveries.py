@@ -64,6 +64,19 @@ def reserve(conn: Connection, run: str, now: datetime, lease: timedelta, *, afte
     return sorted(rows, key=lambda r: r.id)
 
 
+def renew(conn: Connection, run: str, now: datetime) -> None:
+    """Renew the lease of every row this run has reserved or handed over: the run is alive."""
+    conn.execute(update(deliveries).where(deliveries.c.claimed_by == run,
+                                          deliveries.c.status.in_((*WAITING, "handed")))
+                 .values(claimed_at=now))
+
+
+def release(conn: Connection, run: str) -> None:
+    """Give up this run's reservations of rows it has not handed over (it cannot reach the mail server)."""
+    conn.execute(update(deliveries).where(deliveries.c.claimed_by == run, deliveries.c.status.in_(WAITING))
+                 .values(claimed_by=None, claimed_at=None))
+
+
 def cancel_inactive(conn: Connection, now: datetime, delivery_id: int | None = None) -> int:
     """Mark cancelled the waiting rows (or the one row) whose reader is no longer active; how many were."""
     query = update(deliveries).where(deliveries.c.status.in_(WAITING), ~_ACTIVE)

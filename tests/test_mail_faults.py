@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import timedelta
+from email import errors, message_from_string, policy
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,11 @@ from sqlalchemy import select
 from feedsvc.mail import configured
 from feedsvc.mail.transport import SmtpTransport
 from feedsvc.store import db
+from feedsvc.store import subscribers as store
 from feedsvc.store.schema import deliveries
 from tests.e2e import free_port
 from tests.smtp import Mailbox, smtp_server
-from tests.test_sending import SEND_AT, add_readers, ledger_counts, make_app, send
+from tests.test_sending import JOINED, SEND_AT, add_readers, ledger_counts, make_app, send
 
 STAGES = [("MAIL", "*"), ("RCPT", None), ("DATA", None)]
 
@@ -134,3 +136,31 @@ def test_a_run_that_cannot_connect_leaves_its_rows_free(tmp_path: Path) -> None:
         up = send(app, at=SEND_AT + timedelta(seconds=10))  # the server is back a moment later
         assert "this run: sent 3" in up.output, up.output
         assert sorted(box.copies()) == readers
+
+
+def _add(app: Flask, *emails: str) -> None:
+    with app.app_context(), db.get_engine().begin() as conn:
+        for email in emails:
+            store.upsert(conn, email=email, topics=("politics",), hour=7, zone="UTC", status="active", now=JOINED)
+
+
+@pytest.mark.parametrize("smtputf8", [False, True])
+def test_non_ascii_addresses_go_out_valid_or_fail_alone(tmp_path: Path, smtputf8: bool) -> None:
+    with smtp_server(smtputf8=smtputf8) as box:
+        app = make_app(f"sqlite:///{tmp_path / 'i.sqlite3'}", tmp_path, SMTP_URL=box.url)
+        _add(app, "aaron@example.com", "jöran@example.com", "anna@bücher.example", "zoe@example.com")
+        result = send(app)
+        expected = {"aaron@example.com", "anna@xn--bcher-kva.example", "zoe@example.com"}
+        if smtputf8:
+            assert "this run: sent 4" in result.output, result.output
+            expected.add("jöran@example.com")
+        else:
+            assert "this run: failed 1, sent 3" in result.output, result.output
+            assert "failed: jöran@example.com: " in result.output and "SMTPUTF8" in result.output
+        assert set(box.copies()) == expected
+        for rcpt, data in box.received:  # RFC 6532: a UTF-8 header is read as UTF-8
+            message = message_from_string(data.decode("utf-8"), policy=policy.default)
+            (to,) = message["To"].addresses
+            # Python's parser flags a UTF-8 local part, which RFC 6532 allows; nothing else may be wrong.
+            defects = [d for d in message["To"].defects if not isinstance(d, errors.NonASCIILocalPartDefect)]
+            assert to.addr_spec == rcpt and not defects and "=?" not in message["To"]

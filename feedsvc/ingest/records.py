@@ -7,6 +7,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 Precision = Literal["minute", "day"]
+# Times this close to year 1 or 9999 overflow when moved to UTC or to a reader's zone.
+YEARS = range(2, 9999)
+
+
+def storable(value: datetime) -> bool:
+    """Whether a time from a file can be stored and shown in any zone."""
+    return value.year in YEARS
 
 
 @dataclass(frozen=True)

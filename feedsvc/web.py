@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from . import fastpath
 from .errors import DeliveryError, FeedsvcError, NotFound
 from .store import db
 from .views import feeds, pages, subscribe, subscriptions
@@ -89,3 +90,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(FeedsvcError, _feedsvc_error)
     app.before_request(_schema_current)
     app.after_request(_security_headers)
+    fastpath.init_app(app)

@@ -17,8 +17,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from feedsvc import corpus, create_app, jobs
+from feedsvc import create_app
 from feedsvc.context import load_sources, load_taxonomy
+from feedsvc.digests import jobs
+from feedsvc.ingest import run as corpus
 from feedsvc.store import db
 
 ROOT = Path(__file__).resolve().parent.parent

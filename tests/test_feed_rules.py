@@ -16,8 +16,8 @@ import pytest
 from flask import Flask
 from lxml import etree, html
 
-from feedsvc import corpus
 from feedsvc.context import load_sources, load_taxonomy
+from feedsvc.ingest import run as corpus
 from feedsvc.store import db
 from tests.feed_samples import documents, make_app
 

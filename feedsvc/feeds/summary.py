@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, tzinfo
 
-from ..digest import cluster
+from ..digests import cluster
 from ..store.queries import ItemRow
 
 RELATED_SHOWN = 3

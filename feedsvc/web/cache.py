@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import http_date, parse_accept_header, parse_date
 
-from .store import state
+from ..store import state
 
 CHECK_EVERY = 1.0
 MAX_BYTES = 64 * 1024 * 1024  # per process, bodies and their gzip copies together

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from flask import Request, Response
 from werkzeug.datastructures import Headers
 
-from ..webcache import Rendered, accept_prefers_html, respond
+from .cache import Rendered, accept_prefers_html, respond
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment

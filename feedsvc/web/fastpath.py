@@ -1,7 +1,7 @@
 """A WSGI layer in front of Flask that answers cached feed documents straight from the rendered-feed cache.
 
 A GET or HEAD of a feed, archive, digest feed or the OPML whose document is in the cache is answered here,
-through the same ``webcache.respond`` as the Flask views: the same status, headers and bytes, without the
+through the same ``cache.respond`` as the Flask views: the same status, headers and bytes, without the
 framework's work per request. Everything else (a miss, a browser asking for the preview page, any other path
 or method) goes to the Flask app unchanged, and a miss there fills the cache for the next request.
 """
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request
 
-from .feeds.build import Query
-from .webcache import FeedCache, accept_prefers_html, respond
+from ..feeds.build import Query
+from .cache import FeedCache, accept_prefers_html, respond
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

@@ -130,8 +130,14 @@ class StoreStats:
     failures: list[tuple[str, int | None, str]]
 
 
-def stats(conn: Connection) -> StoreStats:
-    kinds: dict[str, int] = dict(conn.execute(select(items.c.kind, func.count()).group_by(items.c.kind)).all())
+def item_counts(conn: Connection) -> dict[str, int]:
+    """Stored items by kind: a count over the whole table, so callers keep it per store version."""
+    return {str(k): int(n) for k, n in conn.execute(select(items.c.kind, func.count()).group_by(items.c.kind))}
+
+
+def stats(conn: Connection, kinds: dict[str, int] | None = None) -> StoreStats:
+    """What the store holds; ``kinds`` is ``item_counts`` when the caller has it already."""
+    kinds = item_counts(conn) if kinds is None else kinds
     failed = conn.execute(select(failures.c.path, failures.c.line, failures.c.reason)
                           .order_by(failures.c.path, failures.c.line).limit(100)).all()
     return StoreStats(

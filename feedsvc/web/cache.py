@@ -21,13 +21,14 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import http_date, parse_accept_header, parse_date
 
-from ..store import state
+from ..store import db, queries, state
 
+CACHE = "feedsvc.feed_cache"  # its key in app.extensions
 CHECK_EVERY = 1.0
 MAX_BYTES = 64 * 1024 * 1024  # per process, bodies and their gzip copies together
 ENTRY_OVERHEAD = 1024  # what an entry costs beyond its bytes: key, headers, bookkeeping
@@ -221,3 +222,18 @@ class FeedCache:
         with self.lock:
             self.memos[(version, *key)] = value
         return value
+
+
+def feed_cache() -> FeedCache:
+    """This app's cache, made on first use."""
+    from flask import current_app
+
+    cache = current_app.extensions.get(CACHE)
+    if cache is None:
+        cache = current_app.extensions[CACHE] = FeedCache(db.get_engine())
+    return cache
+
+
+def item_counts(conn: Connection) -> dict[str, int]:
+    """Stored items by kind, counted once per store version (only content changes move either)."""
+    return dict(feed_cache().memo(("item counts",), lambda: queries.item_counts(conn)))

@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING
 from werkzeug.wrappers import Request
 
 from ..feeds.build import Query
-from .cache import FeedCache, accept_prefers_html, respond
+from .cache import CACHE, FeedCache, accept_prefers_html, respond
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
     from flask import Flask
 
-CACHE = "feedsvc.feed_cache"
 _FEED = re.compile(r"/feeds/([a-z0-9][a-z0-9-]*)\.(xml|atom|json)")
 _ARCHIVE = re.compile(r"/feeds/([a-z0-9][a-z0-9-]*)/archive/(\d{1,9})\.(xml|atom|json)")
 _DIGESTS = re.compile(r"/feeds/digests/([a-z0-9][a-z0-9-]*)\.(xml|atom|json)")
@@ -64,6 +63,7 @@ class FastPath:
     def __init__(self, app: Flask, fallback: WSGIApplication) -> None:
         self.app = app
         self.fallback = fallback
+        self.served = 0  # replies given here, without Flask (approximate under threads)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -77,6 +77,7 @@ class FastPath:
                     if_none_match=environ.get("HTTP_IF_NONE_MATCH"),
                     if_modified_since=environ.get("HTTP_IF_MODIFIED_SINCE"))
                 start_response(_STATUS[status], headers)
+                self.served += 1
                 return [body] if body else []
         return self.fallback(environ, start_response)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from ...context import load_sources, load_taxonomy, setting
 from ...errors import NotFound
@@ -10,19 +10,12 @@ from ...feeds import build, render
 from ...feeds.model import Feed
 from ...store import db, queries
 from ...store import digests as digest_store
-from ..cache import FeedCache, Rendered
-from ..fastpath import CACHE, OPML_KEY, archive_key, digests_key, feed_key
+from ..cache import Rendered, feed_cache
+from ..fastpath import OPML_KEY, archive_key, digests_key, feed_key
 from ..http import cached_response, wants_html
 
 bp = Blueprint("feeds", __name__)
 RENDERERS = {"xml": render.rss, "atom": render.atom, "json": render.json_feed}
-
-
-def feed_cache() -> FeedCache:
-    cache = current_app.extensions.get(CACHE)
-    if cache is None:
-        cache = current_app.extensions[CACHE] = FeedCache(db.get_engine())
-    return cache
 
 
 def _rendered(body: bytes, feed: Feed, fmt: str, **policy: object) -> Rendered:

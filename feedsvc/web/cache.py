@@ -51,12 +51,13 @@ class Rendered:
     rescan_minutes: int = 10
     headers: tuple[tuple[str, str], ...] = ()  # more headers of every reply (a WebSub Link)
     preview: bool = False  # a browser asking for HTML gets a preview page instead (not from this cache)
+    last_modified_http: str = ""  # ``last_modified`` as the header writes it, formatted once
 
     @classmethod
     def of(cls, body: bytes, last_modified: datetime, content_type: str, **policy: Any) -> Rendered:
         digest = hashlib.sha256(body).hexdigest()[:32]
         return cls(body, gzip.compress(body, compresslevel=6, mtime=0), f'"{digest}"', last_modified,
-                   content_type, **policy)
+                   content_type, **policy, last_modified_http=http_date(last_modified))
 
     @property
     def etag_gzip(self) -> str:
@@ -136,7 +137,7 @@ def respond(rendered: Rendered, *, method: str, accept_encoding: str | None, if_
     validators = [("ETag", rendered.etag_gzip if use_gzip else rendered.etag),
                   ("Cache-Control", f"public, max-age={seconds}"), ("Vary", "Accept, Accept-Encoding"),
                   *rendered.headers]
-    last_modified = ("Last-Modified", http_date(rendered.last_modified))
+    last_modified = ("Last-Modified", rendered.last_modified_http or http_date(rendered.last_modified))
     if if_none_match is not None:
         not_modified = _matches(if_none_match, rendered.etag, rendered.etag_gzip)
     else:

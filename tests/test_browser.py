@@ -32,7 +32,7 @@ def site(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
 
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize(("name", "path", "expect"), [
-    ("home", "/", "News by topic"),
+    ("home", "/", "Top stories"),
     ("topic", "/topics/politics", "Follow Politics in your feed reader"),
     ("feed-preview", "/feeds/politics.xml", "paste its address into a feed reader"),
     ("digest", "/digests/politics/2025-07-05", "Politics digest, 5 July 2025"),

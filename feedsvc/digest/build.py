@@ -24,12 +24,16 @@ def _line(row: ItemRow) -> Line:
     return Line(row.kind, row.public_id, row.title, row.sort_at.astimezone(UTC).isoformat(), row.source)
 
 
+def ranked(rows: Sequence[ItemRow]) -> list[tuple[ItemRow, ...]]:
+    """Near-duplicates grouped into stories (newest item first), ranked by how many items tell them, then by
+    their newest one."""
+    groups = [tuple(sorted((rows[i] for i in g), key=lambda r: (r.sort_at, r.id), reverse=True))
+              for g in cluster([r.title for r in rows])]
+    return sorted(groups, key=lambda g: (len(g), g[0].sort_at, g[0].public_id), reverse=True)
+
+
 def _stories(rows: Sequence[ItemRow]) -> tuple[Story, ...]:
-    """Stories ranked by how many headlines tell them, then by their newest one."""
-    groups = cluster([r.title for r in rows])
-    stories = [Story(tuple(_line(rows[i]) for i in sorted(g, key=lambda i: (rows[i].sort_at, rows[i].id),
-                                                            reverse=True))) for g in groups]
-    return tuple(sorted(stories, key=lambda s: (len(s.lines), s.lead.published, s.lead.public_id), reverse=True))
+    return tuple(Story(tuple(_line(r) for r in group)) for group in ranked(rows))
 
 
 def digest(topic: str, day: date, window: tuple[datetime, datetime], rows: Sequence[ItemRow],

@@ -116,6 +116,12 @@ class StoreStats:
     articles: int
     headlines: int
     failures: list[tuple[str, int | None, str]]
+    sources: int = 0
+    newest: datetime | None = None
+
+    @property
+    def items(self) -> int:
+        return self.articles + self.headlines
 
 
 def stats(conn: Connection) -> StoreStats:
@@ -127,6 +133,8 @@ def stats(conn: Connection) -> StoreStats:
         articles=kinds.get("article", 0),
         headlines=kinds.get("headline", 0),
         failures=[(r.path, r.line, r.reason) for r in failed],
+        sources=conn.execute(select(func.count(items.c.source.distinct()))).scalar_one(),
+        newest=newest_time(conn),
     )
 
 

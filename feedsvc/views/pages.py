@@ -8,13 +8,17 @@ from flask import Blueprint, Response, render_template, request
 
 from ..context import load_sources, load_taxonomy, setting
 from ..digest import build as digest_build
+from ..digest import front as front_page
 from ..errors import NotFound
 from ..store import db, queries
 from ..store import digests as digest_store
 from ..store.digests import DigestRecord
 
 bp = Blueprint("pages", __name__)
-HOME_ITEMS = 8
+TOP_STORIES = 8
+TOP_POOL = 120  # the newest items the top stories are chosen from
+TOPIC_STORIES = 5
+TOPIC_POOL = 60
 PAGE_SIZE = 30
 
 
@@ -31,15 +35,18 @@ def _feed_links(topic: str, title: str) -> list[tuple[str, str, str]]:
 
 @bp.get("/")
 def index() -> Response:
-    """Topics with their latest items."""
+    """Top stories once each, then each topic's other stories, and what the corpus holds."""
     taxonomy = load_taxonomy()
     with db.get_engine().connect() as conn:
-        sections = [(t, queries.latest(conn, t.slug, HOME_ITEMS)) for t in taxonomy.topics]
+        latest = queries.latest(conn, None, TOP_POOL)
+        by_topic = {t.slug: queries.latest(conn, t.slug, TOPIC_POOL) for t in taxonomy.topics}
         stats = queries.stats(conn)
+    page = front_page.front(latest, by_topic, taxonomy, top=TOP_STORIES, per_topic=TOPIC_STORIES)
     links = _feed_links("all", "All topics")
     for t in taxonomy.topics:
         links += _feed_links(t.slug, t.title)
-    return _html("index.html", sections=sections, stats=stats, feed_links=links, sources=load_sources())
+    return _html("index.html", page=page, stats=stats, feed_links=links, sources=load_sources(),
+                 labels={t.slug: t.title for t in taxonomy.topics})
 
 
 @bp.get("/topics/<topic>")

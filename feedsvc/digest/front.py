@@ -1,0 +1,59 @@
+"""The front page: top stories once each, near-duplicates as one entry, then each topic's other stories."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..ingest.topics import Taxonomy, Topic
+from ..store.queries import ItemRow
+from .build import ranked
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One story: its newest item leads, the other items of the cluster follow as "also"."""
+
+    items: tuple[ItemRow, ...]
+
+    @property
+    def lead(self) -> ItemRow:
+        return self.items[0]
+
+    @property
+    def also(self) -> tuple[ItemRow, ...]:
+        return self.items[1:]
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(sorted({t for item in self.items for t in item.topics}))
+
+
+@dataclass(frozen=True)
+class TopicSection:
+    topic: Topic
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Front:
+    top: tuple[Entry, ...]
+    sections: tuple[TopicSection, ...]
+
+
+def front(latest: Sequence[ItemRow], by_topic: Mapping[str, Sequence[ItemRow]], taxonomy: Taxonomy, *,
+          top: int, per_topic: int) -> Front:
+    """Top stories from the ``latest`` items, then per topic (taxonomy order) its stories not shown above.
+
+    Every item appears at most once on the page: a story listed among the top stories, or in an earlier
+    topic's section, is left out of later sections.
+    """
+    entries = [Entry(group) for group in ranked(latest)[:top]]
+    shown = {item.id for entry in entries for item in entry.items}
+    sections = []
+    for topic in taxonomy.topics:
+        kept = [Entry(group) for group in ranked(by_topic.get(topic.slug, ()))
+                if not any(item.id in shown for item in group)][:per_topic]
+        shown.update(item.id for entry in kept for item in entry.items)
+        sections.append(TopicSection(topic, tuple(kept)))
+    return Front(tuple(entries), tuple(sections))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 
 from ..ingest.topics import Taxonomy, Topic
 from ..store.queries import ItemRow
@@ -57,3 +58,17 @@ def front(latest: Sequence[ItemRow], by_topic: Mapping[str, Sequence[ItemRow]], 
         shown.update(item.id for entry in kept for item in entry.items)
         sections.append(TopicSection(topic, tuple(kept)))
     return Front(tuple(entries), tuple(sections))
+
+
+def story_of(item: ItemRow, nearby: Sequence[ItemRow]) -> tuple[ItemRow, ...]:
+    """The other items of ``item``'s story among ``nearby`` (the items around its time), newest first."""
+    pool = [item, *(r for r in nearby if r.id != item.id)]
+    for group in ranked(pool):
+        if any(r.id == item.id for r in group):
+            return tuple(r for r in group if r.id != item.id)
+    return ()
+
+
+def hour_of(value: datetime, zone: tzinfo) -> datetime:
+    """The start of the clock hour ``value`` falls in, in ``zone`` (a source's own news-line hour)."""
+    return value.astimezone(zone).replace(minute=0, second=0, microsecond=0)

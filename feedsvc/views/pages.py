@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, render_template, request
 
 from ..context import load_sources, load_taxonomy, setting
 from ..digest import build as digest_build
 from ..digest import front as front_page
+from ..digest.cluster import words
 from ..errors import NotFound
 from ..store import db, queries
 from ..store import digests as digest_store
@@ -19,6 +20,7 @@ TOP_STORIES = 8
 TOP_POOL = 120  # the newest items the top stories are chosen from
 TOPIC_STORIES = 5
 TOPIC_POOL = 60
+STORY_SPAN = timedelta(days=1)  # an item's story is looked for among the items this close to it in time
 PAGE_SIZE = 30
 
 
@@ -74,14 +76,19 @@ def topic_page(topic: str) -> Response:
 
 
 def _item(kind: str, public_id: str) -> Response:
+    sources = load_sources()
     with db.get_engine().connect() as conn:
         row = queries.item_by_public_id(conn, kind, public_id)
         if row is None:
             raise NotFound(f"There is no {kind} with id “{public_id}”.")
-        related = queries.related(conn, row.id) if kind == "article" else []
-    taxonomy = load_taxonomy()
-    labels = {t.slug: t.title for t in taxonomy.topics}
-    return _html("item.html", item=row, related=related, labels=labels, sources=load_sources())
+        related = (queries.related(conn, row.id) if kind == "article"
+                   else queries.related_to_words(conn, row.id, words(row.title)))
+        news_line = queries.same_hour(conn, row, front_page.hour_of(row.sort_at, sources.zone(row.source)))
+        nearby = queries.in_window(conn, None, row.sort_at - STORY_SPAN, row.sort_at + STORY_SPAN, limit=2000)
+    story = front_page.story_of(row, nearby)
+    labels = {t.slug: t.title for t in load_taxonomy().topics}
+    return _html("item.html", item=row, related=[r for r in related if r not in story], story=story,
+                 news_line=news_line, labels=labels, sources=sources)
 
 
 @bp.get("/articles/<public_id>")

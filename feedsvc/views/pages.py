@@ -104,8 +104,10 @@ def headline(public_id: str) -> Response:
 def render_digest(record: DigestRecord) -> str:
     """A digest's web page (no personal data on it)."""
     d = record.digest
-    title = digest_build.title(d, load_taxonomy())
+    taxonomy = load_taxonomy()
+    title = digest_build.title(d, taxonomy)
     return render_template("digest.html", record=record, digest=d, title=title, sources=load_sources(),
+                           labels={t.slug: t.title for t in taxonomy.topics} | {"other": "Other"},
                            feed_links=_feed_links(f"digests/{d.topic}", f"{title.split(',')[0]}s"))
 
 

@@ -32,7 +32,7 @@ from ..store.digests import DigestRecord
 POLICY = policy.SMTP.clone(max_line_length=998)
 MAX_STORIES = 20
 MAX_ALSO = 3  # other headlines shown under a story's lead; the rest are counted, and all are on the web
-MAX_POINTERS = 5  # stories of a section's topic shown under another section, named in its own section
+MAX_POINTERS = 3  # stories of a section's topic shown under another section, named in its own section
 MAX_HTML_BYTES = 95_000  # Gmail clips messages over 102 KB
 SUBJECT_MAX = 150
 _ENV = Environment(loader=FileSystemLoader(str(ROOT / "templates" / "email")),

@@ -15,19 +15,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the web application; ``config`` overrides ``FEEDSVC_*`` settings by name."""
     from flask import Flask
 
-    from . import cli, cli_subscribers, clock, settings, web
+    from . import cli, settings
+    from .cli import scheduler
     from .store import db
+    from .web import app as web
 
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
+    app = Flask(__name__, static_folder="web/static", template_folder=str(ROOT / "templates"),
+                instance_relative_config=True)
     overrides = dict(config or {})
     flask_keys = {k: overrides.pop(k) for k in list(overrides) if k not in settings.BY_NAME}
     values = settings.load(overrides=overrides)
     app.config.update(SECRET_KEY=values["SECRET_KEY"], FEEDSVC=values, **flask_keys)
     db.init_app(app)
     cli.init_app(app)
-    cli_subscribers.init_app(app)
     web.init_app(app)
-    app.cli.add_command(clock.scheduler_command)
     if values["CLOCK_IN_WEB"]:
-        clock.start_in_dev_server(app)
+        scheduler.start_in_dev_server(app)
     return app

@@ -1,25 +1,15 @@
-"""What the edges (CLI, web, clock) load from settings to hand to the stages: files, mail server, sender."""
+"""The running app's settings, and the topics and sources files they name, read once per process."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Engine
 
-from . import ROOT, corpus, settings, websub
-from .ingest import sources as sources_mod
-from .ingest import topics as topics_mod
-from .mail import render
-from .mail.render import Addressing, Prepared
-from .mail.send import Sender
-from .mail.transport import OutboxTransport, Signer, SmtpTransport, Transport
-from .store import digests as digest_store
+from . import ROOT, settings
+from .topics import sources as sources_mod
+from .topics import taxonomy as topics_mod
 
 
 def _path(value: str) -> Path | None:
@@ -51,58 +41,3 @@ def setting(name: str) -> Any:
 
 def corpus_dir() -> Path:
     return settings.resolve_path(current_app.config["FEEDSVC"]["CORPUS_DIR"], Path.cwd())
-
-
-def transport() -> Transport:
-    """The mail server of FEEDSVC_SMTP_URL, or the outbox folder when none is set."""
-    cfg = current_app.config["FEEDSVC"]
-    if cfg["SMTP_URL"]:
-        return SmtpTransport(cfg["SMTP_URL"], batch=cfg["SMTP_BATCH"])
-    return OutboxTransport(settings.resolve_path(cfg["OUTBOX_DIR"], Path.cwd()))
-
-
-def signer() -> Signer | None:
-    cfg = current_app.config["FEEDSVC"]
-    if not cfg["DKIM_KEY_FILE"]:
-        return None
-    domain = parseaddr(cfg["MAIL_FROM"])[1].rpartition("@")[2]
-    return Signer(settings.resolve_path(cfg["DKIM_KEY_FILE"], Path.cwd()), selector=cfg["DKIM_SELECTOR"],
-                  domain=domain)
-
-
-def sender(engine: Engine, run: str) -> Sender:
-    """A digest sender wired to this app's settings, store, mail server and templates."""
-    cfg = current_app.config["FEEDSVC"]
-    taxonomy, sources = load_taxonomy(), load_sources()
-
-    def prepare(digest_id: int, zone: str) -> Prepared:
-        with engine.connect() as conn:
-            record = digest_store.by_id(conn, digest_id)
-        assert record is not None, f"digest {digest_id} vanished"
-        return render.prepare(record, taxonomy=taxonomy, sources=sources, base_url=cfg["BASE_URL"],
-                              zone=ZoneInfo(zone))
-
-    def address(email: str, subscriber_id: int) -> Addressing:
-        return render.addressing(email, subscriber_id, sender=cfg["MAIL_FROM"], base_url=cfg["BASE_URL"],
-                                 secret=cfg["SECRET_KEY"])
-
-    return Sender(engine, transport(), prepare, address, domain=urlsplit(cfg["BASE_URL"]).hostname or "localhost",
-                  run=run, rate=cfg["SEND_RATE"], signer=signer())
-
-
-def ingest(engine: Engine, targets: list[Path],
-           progress: Callable[[int, int], None] | None = None) -> tuple[corpus.Summary, str | None, list[str]]:
-    """Run the ingest job with this app's settings, then announce the feeds it changed to the WebSub hub.
-
-    Returns the summary, a line saying what was announced (None when nothing was), and the hub's problems.
-    """
-    cfg = current_app.config["FEEDSVC"]
-    summary = corpus.ingest(engine, targets, sources=load_sources(), taxonomy=load_taxonomy(),
-                            max_bytes=cfg["MAX_FILE_BYTES"], authority=cfg["TAG_AUTHORITY"], progress=progress)
-    changed = summary.counts.articles_new + summary.counts.articles_updated + summary.counts.headlines_new
-    if not (cfg["HUB_URL"] and changed):
-        return summary, None, []
-    urls = websub.feed_urls(cfg["BASE_URL"], sorted(summary.topics_changed))
-    problems = websub.publish(cfg["HUB_URL"], urls)
-    return summary, f"websub: {len(urls) - len(problems)} of {len(urls)} feeds announced to {cfg['HUB_URL']}", \
-        [f"websub: {problem}" for problem in problems]

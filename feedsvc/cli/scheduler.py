@@ -22,10 +22,13 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import is_running_from_reloader
 
-from . import context, jobs
-from .cli import NOW, aware
-from .errors import FeedsvcError
-from .store import db
+from .. import context
+from ..digests import jobs
+from ..errors import FeedsvcError
+from ..mail import configured
+from ..store import db
+from .ingest import ingest
+from .options import NOW, aware
 
 log = logging.getLogger("feedsvc.clock")
 
@@ -43,7 +46,7 @@ class Clock:
     def rescan(self) -> None:
         """Ingest new and changed files of the corpus folder."""
         with self.app.app_context():
-            summary, announced, problems = context.ingest(db.get_engine(), [context.corpus_dir()])
+            summary, announced, problems = ingest(db.get_engine(), [context.corpus_dir()])
             log.info("rescan: %s", "; ".join(summary.lines()))
             for line in filter(None, [announced]):
                 log.info("rescan: %s", line)
@@ -60,7 +63,7 @@ class Clock:
                 if run.outcome != "exists":
                     d = run.record.digest
                     log.info("digest %s %s: %s, %d stories", d.topic, d.day, run.outcome, d.story_count)
-            report = context.sender(engine, self.run).run_once(now)
+            report = configured.sender(engine, self.run).run_once(now)
             if report.queued or report.outcomes or report.stopped:
                 log.info("send: %s", "; ".join(report.lines()))
 

@@ -6,14 +6,14 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, render_template, request
 
-from ..context import load_sources, load_taxonomy, setting
-from ..digest import build as digest_build
-from ..digest import front as front_page
-from ..digest.cluster import words
-from ..errors import NotFound
-from ..store import db, queries
-from ..store import digests as digest_store
-from ..store.digests import DigestRecord
+from ...context import load_sources, load_taxonomy, setting
+from ...digests import build as digest_build
+from ...digests import front as front_page
+from ...digests.cluster import words
+from ...errors import NotFound
+from ...store import db, queries
+from ...store import digests as digest_store
+from ...store.digests import DigestRecord
 
 bp = Blueprint("pages", __name__)
 TOP_STORIES = 8

@@ -7,8 +7,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from .errors import DeliveryError, FeedsvcError, NotFound
-from .store import db
+from ..errors import DeliveryError, FeedsvcError, NotFound
+from ..store import db
 from .views import feeds, pages, subscribe, subscriptions
 
 csrf = CSRFProtect()

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from ..ingest.topics import Taxonomy, Topic
 from ..store.queries import ItemRow
+from ..topics.taxonomy import Taxonomy, Topic
 from .build import ranked
 
 

@@ -155,7 +155,7 @@ Yolun təmiri başa çatıb
 def test_roles_say_why() -> None:
     text = "10:05 03.03.2024\nFerry line reopens\n09:40 03.03.2024\nLibrary opens a new reading room\n"
     block = newsline.find_blocks(text.split("\n"), CTX)[0]
-    assert block.roles[0][0] == "news-line time" and block.roles[1][0] == "news-line headline"
+    assert block.roles[0][0] == "newsline time" and block.roles[1][0] == "newsline headline"
     assert "line 1" in block.roles[1][1]
     assert block.lines == frozenset({0, 1, 2, 3})
 
@@ -249,7 +249,7 @@ Roads reopen in the north
     got = [(p.title, p.stamp.value.isoformat()) for b in blocks for p in b.pairs]
     assert got == [("Ferry crews end their strike", "2024-03-01T11:00:00+00:00"),
                    ("Roads reopen in the north", "2024-03-01T10:50:00+00:00")]
-    assert blocks[0].roles[0][0] == "news-line day" and blocks[0].roles[1][0] == "news-line day"
+    assert blocks[0].roles[0][0] == "newsline day" and blocks[0].roles[1][0] == "newsline day"
 
 
 def test_two_stray_stamps_far_apart_are_no_news_line() -> None:
@@ -260,3 +260,19 @@ The talks in the capital lasted two days, and both sides said they would meet ag
 Ambassador recalled for consultations
 """
     assert pairs(text) == []
+
+
+def test_an_article_under_a_tight_list_keeps_its_headline_and_time() -> None:
+    text = """Harbour cranes replaced
+12:15 02.03.2024
+Bus timetable changes on Monday
+11:40 02.03.2024
+
+Old lighthouse gets a new lamp
+Town 10:20 02.03.2024
+
+The lamp was fitted on Saturday and can be seen from twenty miles out at sea, the keepers said.
+"""
+    blocks = newsline.find_blocks(text.split("\n"), CTX)
+    assert [p.title for b in blocks for p in b.pairs] == ["Harbour cranes replaced", "Bus timetable changes on Monday"]
+    assert not {5, 6} & set().union(*(b.lines for b in blocks))

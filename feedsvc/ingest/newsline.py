@@ -67,6 +67,7 @@ def _arrangements(us: list[Unit], run: list[int], lo: int) -> dict[str, list[tup
         nxt = run[i + 1] if i + 1 < len(run) else min(len(us), p + 1 + tail)
         if us[p].label and not us[p].tag and spans.score(us[p].label) >= spans.GOOD:
             out["inline"].append((p, None))
+            continue  # a stamp with its headline on its own line takes no other line's
         k = _pick(us, range(p + 1, min(nxt, p + 3)))
         if k is not None:
             out["before"].append((p, k))
@@ -74,7 +75,7 @@ def _arrangements(us: list[Unit], run: list[int], lo: int) -> dict[str, list[tup
         while k > prev and us[k].bare:
             k -= 1
         if k > prev and _text_score(us, k) > 0:
-            out["after"].append((p, k))
+            out["after"].append((p, k))  # right above its stamp: a headline a blank line away starts an article
         if i:
             group = list(range(prev + 1, p))
         else:
@@ -133,9 +134,9 @@ def _close_pair(us: list[Unit], chosen: list[tuple[int, int | None]]) -> bool:
     return abs((a - b).total_seconds()) <= _PAIR_SPREAD
 
 
-def _runs(stamps: list[int]) -> list[list[int]]:
-    """Stamps close together, cut where one gap is far wider than the run's usual one (an article's own
-    time above a list of short items)."""
+def _runs(us: list[Unit], stamps: list[int], blank: Sequence[bool]) -> list[list[int]]:
+    """Stamps close together, cut where one gap is far wider than the run's usual one, or holds a blank line
+    where the usual gaps hold none (an article's own time under a tight list)."""
     runs: list[list[int]] = []
     for k in stamps:
         if runs and k - runs[-1][-1] - 1 <= _MAX_GAP:
@@ -146,9 +147,11 @@ def _runs(stamps: list[int]) -> list[list[int]]:
     for run in runs:
         gaps = [b - a - 1 for a, b in pairwise(run)]
         usual = median(gaps) if gaps else 0
+        spaced = [any(blank[us[a].line + 1:us[b].line]) for a, b in pairwise(run)]
+        tight = 2 * spaced.count(False) > len(spaced)
         piece = [run[0]]
-        for gap, k in zip(gaps, run[1:], strict=True):
-            if gap > 3 and gap > 3 * max(usual, 1):
+        for gap, space, k in zip(gaps, spaced, run[1:], strict=True):
+            if (gap > 3 and gap > 3 * max(usual, 1)) or (tight and space):
                 out.append(piece)
                 piece = []
             piece.append(k)
@@ -184,7 +187,7 @@ def find_blocks(lines: Sequence[str], ctx: dates.Context) -> list[Block]:
     """Every news-line block: two or more pairs, or one pair under a news-line heading; a raw feed's items."""
     feed = feed_markup.items(lines, ctx)
     if feed:
-        roles = {i: ("news-line item", "a title or date element of a feed item") for it in feed for i in it.lines}
+        roles = {i: ("newsline item", "a title or date element of a feed item") for it in feed for i in it.lines}
         return [Block(tuple(Pair(it.title, it.stamp, it.lines) for it in feed),
                       frozenset(i for it in feed for i in it.lines), roles)]
     us, headers = _carry_days(spans.units(lines, ctx))
@@ -192,7 +195,8 @@ def find_blocks(lines: Sequence[str], ctx: dates.Context) -> list[Block]:
               and not _meta_label(u.label)]
     blocks: list[Block] = []
     lo = 0
-    for run in _runs(stamps):
+    blank = [not line.strip() for line in lines]
+    for run in _runs(us, stamps, blank):
         name, chosen = _choose(us, run, lo)
         first = min([p for p, _ in chosen] + [t for _, t in chosen if t is not None], default=run[0])
         headed = first > 0 and us[first - 1].stamp is None and boilerplate.is_newsline_heading(us[first - 1].text)
@@ -216,17 +220,17 @@ def _block(us: list[Unit], name: str, chosen: list[tuple[int, int | None]], head
         used = (stamp_unit.line,) if t is None else tuple(sorted({stamp_unit.line, us[t].line}))
         pairs.append(Pair(" ".join(title.split()), stamp_unit.stamp.stamp, used))
         if t is None:
-            roles.setdefault(stamp_unit.line, ("news-line headline", f"{name}: headline and time on one line"))
+            roles.setdefault(stamp_unit.line, ("newsline headline", f"{name}: headline and time on one line"))
         else:
-            roles.setdefault(us[t].line, ("news-line headline",
+            roles.setdefault(us[t].line, ("newsline headline",
                                           f"{name}: headline of the time on line {stamp_unit.line + 1}"))
-            roles.setdefault(stamp_unit.line, ("news-line time",
+            roles.setdefault(stamp_unit.line, ("newsline time",
                                                f"{name}: time of the headline on line {us[t].line + 1}"))
     lines = {i for pair in pairs for i in pair.lines}
     for k in headers:  # left to the article too: a day heading is often the page's own date
         if any(abs(k - p) <= _MAX_GAP for p, _ in chosen):
-            roles.setdefault(us[k].line, ("news-line day", "a date heading over bare times"))
+            roles.setdefault(us[k].line, ("newsline day", "a date heading over bare times"))
     if heading is not None:
         lines.add(us[heading].line)
-        roles.setdefault(us[heading].line, ("news-line heading", "a news-line heading word"))
+        roles.setdefault(us[heading].line, ("newsline heading", "a news-line heading word"))
     return Block(tuple(pairs), frozenset(lines), roles)

@@ -148,7 +148,7 @@ def _runs(us: list[Unit], stamps: list[int], blank: Sequence[bool]) -> list[list
         gaps = [b - a - 1 for a, b in pairwise(run)]
         usual = median(gaps) if gaps else 0
         spaced = [any(blank[us[a].line + 1:us[b].line]) for a, b in pairwise(run)]
-        tight = 2 * spaced.count(False) > len(spaced)
+        tight = spaced.count(False) >= max(1, spaced.count(True))
         piece = [run[0]]
         for gap, space, k in zip(gaps, spaced, run[1:], strict=True):
             if (gap > 3 and gap > 3 * max(usual, 1)) or (tight and space):

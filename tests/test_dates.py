@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from feedsvc.ingest import dates
 
@@ -167,3 +169,13 @@ def test_every_span_of_a_line_is_found() -> None:
 @pytest.mark.parametrize("text", ["magnitude 5.7 quake", "score 2:1", "version 1.2.3", "in 2017-2018", "May"])
 def test_numbers_that_are_not_times(text: str) -> None:
     assert dates.whole(text, CTX) is None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=200), st.booleans())
+def test_arbitrary_text_never_raises(text: str, relative: bool) -> None:
+    for found in dates.spans(text, CTX, allow_relative=relative):
+        assert 0 <= found.start < found.end <= len(text)
+    dates.whole(text, CTX)
+    dates.find(text, CTX, allow_relative=relative)
+    dates.find_time_only(text, CTX)

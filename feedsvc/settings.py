@@ -25,6 +25,13 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _count(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must be a whole number, 0 or more")
+    return value
+
+
 def _zone(raw: str) -> str:
     try:
         zoneinfo.ZoneInfo(raw)
@@ -148,7 +155,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONFIRM_HOURS", "48", _positive_int,
             "How long a subscription's confirmation link stays valid."),
     Setting("SUBSCRIBE_LIMITS", "5/minute;20/hour", _rate_limits,
-            "Subscribe attempts allowed per client address (and, separately, confirmation e-mails per address)."),
+            "Subscribe attempts allowed per client address (IPv6: per /64) and, counted in the store, confirmation "
+            "e-mails per inbox (`a+x@` is `a@`)."),
+    Setting("TRUSTED_PROXIES", "0", _count,
+            "How many reverse proxies in front of the web set `X-Forwarded-For`: the client address is read from "
+            "it only then (0: never, as anyone can write that header)."),
     Setting("RATELIMIT_STORAGE", "memory://", _text,
             "Where rate-limit counters live. `memory://` is per process; with several web processes use "
             "`redis://host:6379`."),

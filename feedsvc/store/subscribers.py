@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, func, select, text, update
 
-from .schema import subscribers
+from .schema import confirmation_mails, subscribers
 
 STATUSES = ("pending", "active", "paused", "unsubscribed")
 
@@ -63,3 +64,23 @@ def all_(conn: Connection, status: str | None = None) -> list[Subscriber]:
     if status is not None:
         query = query.where(subscribers.c.status == status)
     return [_subscriber(r) for r in conn.execute(query)]
+
+
+def take_confirmation(conn: Connection, mailbox: str, now: datetime,
+                      windows: Sequence[tuple[int, timedelta]]) -> timedelta | None:
+    """Count one confirmation mail to ``mailbox`` if every (most, per window) allows it; else how long until
+    one does. Exact across processes: on PostgreSQL the mailbox is locked for the transaction, and SQLite
+    writers hold the one write lock."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:m))"), {"m": mailbox})
+    longest = max(window for _, window in windows)
+    conn.execute(delete(confirmation_mails).where(confirmation_mails.c.mailbox == mailbox,
+                                                  confirmation_mails.c.sent_at <= now - longest))
+    mails = confirmation_mails.c
+    for most, window in windows:
+        count, oldest = conn.execute(select(func.count(), func.min(mails.sent_at))
+                                     .where(mails.mailbox == mailbox, mails.sent_at > now - window)).one()
+        if count >= most:
+            return max(timedelta(seconds=1), oldest + window - now)
+    conn.execute(confirmation_mails.insert().values(mailbox=mailbox, sent_at=now))
+    return None

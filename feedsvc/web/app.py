@@ -6,6 +6,7 @@ from flask import Flask, Response, current_app, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
@@ -83,8 +84,14 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     # Mail clients' one-click unsubscribe (RFC 8058) sends no token: the signed link is the authority.
     csrf.exempt(subscriptions.unsubscribe)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["FEEDSVC"]["BASE_URL"].startswith("https://"))
+    # Flask's own defaults (None, False) are replaced, not kept: setdefault would never apply.
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    if not app.config.get("SESSION_COOKIE_SECURE"):
+        app.config["SESSION_COOKIE_SECURE"] = app.config["FEEDSVC"]["BASE_URL"].startswith("https://")
+    proxies = app.config["FEEDSVC"]["TRUSTED_PROXIES"]
+    if proxies:  # the client address is the one the nearest trusted proxy saw, not what the client wrote
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(FeedsvcError, _feedsvc_error)
     app.before_request(_schema_current)

@@ -2,7 +2,8 @@
 
 - ``POST /subscribe`` checks the form and mails a signed confirmation link that expires; the page it shows
   is the same whether or not the address is already subscribed, so it discloses nothing. Limited per client
-  and per address (FEEDSVC_SUBSCRIBE_LIMITS), so nobody can flood an inbox.
+  (IPv6 per /64) and, counted in the store for every process at once, in mails per inbox (``victim+1@`` is
+  ``victim@``), both by FEEDSVC_SUBSCRIBE_LIMITS, so nobody can flood an inbox.
 - The link confirms only by POST from the page it opens: mail scanners that follow links confirm nothing.
 - ``/preferences/<token>``, signed per reader and linked from every digest: topics, hour, zone, pause.
 
@@ -11,13 +12,15 @@ Forms carry CSRF tokens (Flask-WTF); the confirmation and preferences links are 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import ipaddress
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
 from flask import Blueprint, Response, render_template, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from limits import parse_many
+from werkzeug.exceptions import TooManyRequests
 
 from ...context import load_taxonomy, setting
 from ...errors import DeliveryError, InvalidField, NotFound
@@ -43,12 +46,27 @@ def _form_preferences() -> subscription.Preferences:
                                     request.form.get("zone", ""), known=load_taxonomy().slugs)
 
 
-def _address_key() -> str:
-    """Rate-limit key for the address being subscribed, so one inbox cannot be flooded from many clients."""
+def _client_key() -> str:
+    """Rate-limit key of the client: its address (from X-Forwarded-For only behind FEEDSVC_TRUSTED_PROXIES),
+    an IPv6 one by its /64, which one household or server holds whole."""
+    address = request.remote_addr or ""
     try:
-        return "address:" + subscription.normalise_email(request.form.get("email", ""))
-    except InvalidField:
-        return "address:invalid"
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else ip)
+
+
+def _count_mail_to(email: str) -> None:
+    """Count a confirmation mail to this inbox in the store, or refuse with 429 when its limits are used up."""
+    windows = [(item.amount, timedelta(seconds=item.get_expiry())) for item in parse_many(setting("SUBSCRIBE_LIMITS"))]
+    with writing(db.get_engine()) as conn:
+        wait = store.take_confirmation(conn, subscription.mailbox_key(email), datetime.now(UTC), windows)
+    if wait is not None:
+        raise TooManyRequests("Too many confirmation e-mails to this address. Try again later.",
+                              retry_after=int(wait.total_seconds()) + 1)
 
 
 @bp.get("/subscribe")
@@ -65,6 +83,7 @@ def subscribe() -> Response:
         wanted = _form_preferences()
     except InvalidField as exc:
         return _html("subscribe.html", 400, stage="form", form=form, errors={exc.field: exc.message})
+    _count_mail_to(email)
     token = tokens.make_expiring(setting("SECRET_KEY"), tokens.CONFIRM,
                                  {"e": email, "t": list(wanted.topics), "h": wanted.hour, "z": wanted.zone})
     _send_confirmation(email, f"{setting('BASE_URL')}/subscribe/confirm/{token}")
@@ -154,10 +173,8 @@ def save_preferences(token: str) -> Response:
 
 def init_app(app: Any) -> None:
     """Register the pages, with a limiter of this app's own (counters in FEEDSVC_RATELIMIT_STORAGE)."""
-    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["FEEDSVC"]["RATELIMIT_STORAGE"],
+    limiter = Limiter(_client_key, app=app, storage_uri=app.config["FEEDSVC"]["RATELIMIT_STORAGE"],
                       headers_enabled=True)
     limits = app.config["FEEDSVC"]["SUBSCRIBE_LIMITS"]
-    per_client = limiter.limit(limits)
-    per_address = limiter.limit(limits, key_func=_address_key)
     app.register_blueprint(bp)
-    app.add_url_rule("/subscribe", "subscribe.subscribe", per_client(per_address(subscribe)), methods=["POST"])
+    app.add_url_rule("/subscribe", "subscribe.subscribe", limiter.limit(limits)(subscribe), methods=["POST"])

@@ -170,6 +170,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
+FOR_TESTS = frozenset({"FEEDSVC_TEST_POSTGRES"})  # read by the test suite, not by feedsvc: not a setting
 
 
 def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -190,7 +191,8 @@ def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] 
             values[setting.name] = setting.parse(raw.strip())
         except ValueError as exc:
             problems.append(f"{setting.env}={raw!r}: {exc}")
-    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX):] not in BY_NAME)
+    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX):] not in BY_NAME
+                     and k not in FOR_TESTS)
     problems.extend(f"{k}: unknown setting (known: see README, Configuration)" for k in unknown)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))

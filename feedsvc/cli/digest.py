@@ -149,5 +149,6 @@ def digest_send_command(topic: str | None, day: datetime | None, dry_run: bool, 
     report = sender.run_once(at, only=only)
     for line in report.lines():
         click.echo(line)
-    if report.stopped or report.outcomes["failed"]:
+    if report.stopped or report.outcomes["failed"] or report.outcomes["unknown"] \
+            or report.outcomes["settled as unknown"]:
         sys.exit(1)

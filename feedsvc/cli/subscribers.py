@@ -68,6 +68,12 @@ def remove_command(email: str) -> None:
     click.echo(f"unsubscribed {address}")
 
 
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: one that starts like a formula gets a leading quote."""
+    text = str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
 @subscribers_group.command("export")
 @with_appcontext
 @errors_to_exit
@@ -77,4 +83,4 @@ def export_command() -> None:
     out.writerow(["email", "status", "topics", "hour", "zone"])
     with db.get_engine().connect() as conn:
         for s in store.all_(conn):
-            out.writerow([s.email, s.status, " ".join(s.topics), s.hour, s.zone])
+            out.writerow([_cell(v) for v in (s.email, s.status, " ".join(s.topics), s.hour, s.zone)])

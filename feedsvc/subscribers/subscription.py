@@ -61,6 +61,6 @@ def preferences(topics: Iterable[str], hour: str | int, zone: str, *, known: Ite
         raise InvalidField("hour", f"{hour!r} is not an hour from 0 to 23")
     try:
         zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise InvalidField("zone", f"unknown time zone {zone!r} (use a name such as Europe/London)") from None
     return Preferences(("all",) if "all" in wanted else wanted, value, zone)

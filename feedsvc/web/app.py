@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -28,8 +28,17 @@ def _http_error(exc: HTTPException) -> Response:
         return _error_page(400, "Form expired", "This form is too old or came from another site. "
                            "Go back, reload the page and send it again.")
     response = _error_page(exc.code or 500, exc.name, exc.description or "")
-    if exc.code == 429:
-        response.headers.update({k: v for k, v in (exc.get_headers() or []) if k == "Retry-After"})
+    # The error's own headers, such as Allow of a 405 and Retry-After of a 429, go with the page.
+    response.headers.update({k: v for k, v in (exc.get_headers() or []) if k.lower() != "content-type"})
+    return response
+
+
+def _store_unavailable(exc: OperationalError) -> Response:
+    """The database is down, or busy past the wait for its lock: try again soon, not a server fault."""
+    current_app.logger.error("store: %s", exc.orig)
+    response = _error_page(503, "Temporarily unavailable", "The site's database is busy or unreachable just now. "
+                           "Please try again in a minute.")
+    response.headers["Retry-After"] = "30"
     return response
 
 
@@ -94,5 +103,6 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(FeedsvcError, _feedsvc_error)
+    app.register_error_handler(OperationalError, _store_unavailable)
     app.before_request(_schema_current)
     app.after_request(_security_headers)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, render_template, request
 from ...context import load_sources, load_taxonomy, setting
 from ...digests import build as digest_build
 from ...errors import NotFound
+from ...ingest.records import storable
 from ...store import db, queries
 from ...store import digests as digest_store
 from ...store.digests import DigestRecord
@@ -56,7 +57,10 @@ def topic_page(topic: str) -> Response:
             stamp, _, item_id = raw.rpartition("_")
             before = (datetime.fromisoformat(stamp), int(item_id))
         except ValueError:
-            raise NotFound("That page of the topic does not exist.") from None
+            before = None
+        # A position we never link to: a naive or out-of-range time, or an id no row can have.
+        if before is None or before[0].tzinfo is None or not storable(before[0]) or not 0 <= before[1] < 2**62:
+            raise NotFound("That page of the topic does not exist.")
     with db.get_engine().connect() as conn:
         rows = queries.latest(conn, topic, PAGE_SIZE + 1, before=before)
     more = rows[PAGE_SIZE].sort_at if len(rows) > PAGE_SIZE else None

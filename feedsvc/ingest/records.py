@@ -16,18 +16,29 @@ def storable(value: datetime) -> bool:
     return value.year in YEARS
 
 
+DAY_HOUR = 12  # a time known only to the day stands at noon of that day in its own zone
+
+
 @dataclass(frozen=True)
 class Stamp:
-    """A publication time as understood from a page: aware, with how much of it was printed."""
+    """A publication time as understood from a page: aware, with how much of it was printed.
+
+    A day-precision stamp is held at noon in the zone it was read in, so that every reader's zone (UTC-11 to
+    UTC+11 of the source's) still sees it on the day the source printed.
+    """
 
     value: datetime
     precision: Precision
     inferred: bool = False
 
+    def __post_init__(self) -> None:
+        if self.precision == "day":
+            object.__setattr__(self, "value", self.value.replace(hour=DAY_HOUR, minute=0, second=0, microsecond=0))
+
 
 @dataclass(frozen=True)
 class Dateline:
-    place: str
+    place: str | None  # None when only the agency is printed (a credit or source line)
     agency: str | None
 
 
@@ -64,6 +75,7 @@ class Article:
     captions: tuple[Caption, ...] = ()
     given_topics: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    title_printed: bool = True  # False: the page prints no headline and ``title`` opens the body
 
 
 @dataclass(frozen=True)
@@ -91,7 +103,7 @@ class ParsedPage:
         a = self.article
         stamp = a.published if a else None
         return {
-            "title": a.title if a else None,
+            "title": a.title if a and a.title_printed else None,
             "published": stamp.value.isoformat() if stamp else None,
             "published_precision": stamp.precision if stamp else None,
             "published_inferred": bool(stamp and stamp.inferred),

@@ -91,7 +91,7 @@ class Job:
     now: datetime
 
     def classify_headline(self, headline: Any) -> Any:
-        return ingest_files.classify_headline(headline, self.taxonomy)
+        return ingest_files.classify_headline(headline, self.taxonomy, self.sources.country(headline.source))
 
 
 def walk(paths: Iterable[Path]) -> Iterator[str | IngestError]:

@@ -66,6 +66,14 @@ def all_(conn: Connection, status: str | None = None) -> list[Subscriber]:
     return [_subscriber(r) for r in conn.execute(query)]
 
 
+def zones(conn: Connection, subscriber_ids: list[int]) -> dict[int, str]:
+    """Each subscriber's time zone, by id."""
+    if not subscriber_ids:
+        return {}
+    query = select(subscribers.c.id, subscribers.c.zone).where(subscribers.c.id.in_(sorted(set(subscriber_ids))))
+    return {r.id: r.zone for r in conn.execute(query)}
+
+
 def take_confirmation(conn: Connection, mailbox: str, now: datetime,
                       windows: Sequence[tuple[int, timedelta]]) -> timedelta | None:
     """Count one confirmation mail to ``mailbox`` if every (most, per window) allows it; else how long until

@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
+from . import fastpath
 from .views import feeds, pages, subscribe, subscriptions
 
 csrf = CSRFProtect()
@@ -27,10 +28,28 @@ def _http_error(exc: HTTPException) -> Response:
     if isinstance(exc, CSRFError):
         return _error_page(400, "Form expired", "This form is too old or came from another site. "
                            "Go back, reload the page and send it again.")
+    if exc.code == 429:
+        given = dict(exc.get_headers() or []).get("Retry-After")  # the inbox count says when, the limiter knows
+        wait = int(given) if given else subscribe.retry_after()
+        response = _error_page(429, "Too many attempts", "The subscribe form was sent too many times in a short "
+                               "while, from your connection or for this address, so this one was not sent: "
+                               "the pause keeps inboxes from being flooded. Please try again in "
+                               f"{_wait(wait)}.")
+        response.headers["Retry-After"] = str(wait)
+        return response
     response = _error_page(exc.code or 500, exc.name, exc.description or "")
-    # The error's own headers, such as Allow of a 405 and Retry-After of a 429, go with the page.
+    # The error's own headers, such as Allow of a 405, go with the page.
     response.headers.update({k: v for k, v in (exc.get_headers() or []) if k.lower() != "content-type"})
     return response
+
+
+def _wait(seconds: int) -> str:
+    """"45 seconds", "about 3 minutes", "about 2 hours"."""
+    if seconds < 90:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    if seconds < 90 * 60:
+        return f"about {round(seconds / 60)} minutes"
+    return f"about {round(seconds / 3600)} hours"
 
 
 def _store_unavailable(exc: OperationalError) -> Response:
@@ -106,3 +125,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, _store_unavailable)
     app.before_request(_schema_current)
     app.after_request(_security_headers)
+    fastpath.init_app(app)

@@ -13,11 +13,12 @@ Forms carry CSRF tokens (Flask-WTF); the confirmation and preferences links are 
 from __future__ import annotations
 
 import ipaddress
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_limiter import Limiter
 from limits import parse_many
 from werkzeug.exceptions import TooManyRequests
@@ -121,7 +122,7 @@ def _confirmation(token: str) -> dict[str, Any]:
 def confirm_page(token: str) -> Response:
     """A page with the button: following the link alone confirms nothing."""
     payload = _confirmation(token)
-    return _html("subscribe.html", stage="confirm", token=token, email=payload["e"])
+    return _html("subscribe.html", stage="confirm", token=token, email=payload["e"], wanted=payload)
 
 
 @bp.post("/subscribe/confirm/<token>")
@@ -171,10 +172,17 @@ def save_preferences(token: str) -> Response:
     return _html("preferences.html", sub=sub, token=token, form=form, errors={}, saved=True)
 
 
+def retry_after() -> int:
+    """Seconds until the limit this request broke lets the form through again."""
+    current = current_app.extensions["feedsvc.limiter"].current_limit
+    return max(1, current.reset_at - int(time.time())) if current else 60
+
+
 def init_app(app: Any) -> None:
     """Register the pages, with a limiter of this app's own (counters in FEEDSVC_RATELIMIT_STORAGE)."""
     limiter = Limiter(_client_key, app=app, storage_uri=app.config["FEEDSVC"]["RATELIMIT_STORAGE"],
                       headers_enabled=True)
+    app.extensions["feedsvc.limiter"] = limiter
     limits = app.config["FEEDSVC"]["SUBSCRIBE_LIMITS"]
     app.register_blueprint(bp)
     app.add_url_rule("/subscribe", "subscribe.subscribe", limiter.limit(limits)(subscribe), methods=["POST"])

@@ -34,6 +34,12 @@ def by_email(conn: Connection, email: str) -> Subscriber | None:
     return _subscriber(row) if row else None
 
 
+def changed_since(conn: Connection, email: str, at: datetime) -> bool:
+    """Whether the subscriber with this address changed (subscribed, confirmed, left) at or after ``at``."""
+    changed = conn.scalar(select(subscribers.c.changed_at).where(subscribers.c.email == email))
+    return changed is not None and changed >= at
+
+
 def by_id(conn: Connection, subscriber_id: int) -> Subscriber | None:
     row = conn.execute(select(subscribers).where(subscribers.c.id == subscriber_id)).first()
     return _subscriber(row) if row else None

@@ -21,6 +21,7 @@ from zoneinfo import available_timezones
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_limiter import Limiter
 from limits import parse_many
+from sqlalchemy import Connection
 from werkzeug.exceptions import TooManyRequests
 
 from ...context import load_taxonomy, setting
@@ -108,28 +109,33 @@ def _send_confirmation(email: str, link: str) -> None:
         raise DeliveryError(f"confirmation to {email}: {outcome.status} {outcome.reply}".strip())
 
 
-def _confirmation(token: str) -> dict[str, Any]:
-    payload = tokens.read_expiring(setting("SECRET_KEY"), tokens.CONFIRM, token,
-                                   max_age=setting("CONFIRM_HOURS") * 3600)
-    if payload == tokens.EXPIRED:
+def _confirmation(token: str, conn: Connection) -> dict[str, Any]:
+    """The wanted subscription; NotFound when the link is not ours, has expired, or was used (the reader's
+    subscription changed after it was sent: confirmed with it, or unsubscribed since)."""
+    issued = tokens.read_expiring(setting("SECRET_KEY"), tokens.CONFIRM, token,
+                                  max_age=setting("CONFIRM_HOURS") * 3600)
+    if issued is tokens.EXPIRED:
         raise NotFound("This confirmation link has expired. Subscribe again to get a new one.")
-    if not isinstance(payload, dict):
+    if not isinstance(issued, tokens.Issued) or not isinstance(issued.payload, dict):
         raise NotFound("This confirmation link is not one of ours, or it was cut short. Copy the whole link.")
-    return payload
+    if store.changed_since(conn, issued.payload["e"], issued.at):
+        raise NotFound("This confirmation link has been used already. Subscribe again to get a new one.")
+    return issued.payload
 
 
 @bp.get("/subscribe/confirm/<token>")
 def confirm_page(token: str) -> Response:
     """A page with the button: following the link alone confirms nothing."""
-    payload = _confirmation(token)
+    with db.get_engine().connect() as conn:
+        payload = _confirmation(token, conn)
     return _html("subscribe.html", stage="confirm", token=token, email=payload["e"], wanted=payload)
 
 
 @bp.post("/subscribe/confirm/<token>")
 def confirm(token: str) -> Response:
-    payload = _confirmation(token)
-    wanted = subscription.preferences(payload["t"], payload["h"], payload["z"], known=load_taxonomy().slugs)
-    with writing(db.get_engine()) as conn:
+    with writing(db.get_engine()) as conn:  # checked and used in one transaction: a link confirms once
+        payload = _confirmation(token, conn)
+        wanted = subscription.preferences(payload["t"], payload["h"], payload["z"], known=load_taxonomy().slugs)
         sub = store.upsert(conn, email=payload["e"], topics=wanted.topics, hour=wanted.hour, zone=wanted.zone,
                            status="active", now=datetime.now(UTC))
     link = tokens.make(setting("SECRET_KEY"), tokens.PREFERENCES, sub.id)

@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 
 from ..context import load_sources, load_taxonomy
 from ..digests import jobs
+from ..errors import FeedsvcError
 from ..mail import configured
 from ..mail.render import Addressing, digest_email
 from ..store import db, deliveries, queries
@@ -101,7 +102,8 @@ def digest_preview_command(topic: str, day: datetime | str, output: Path | None)
                         unsubscribe_mailto="mailto:unsubscribe@example.invalid")
     message = digest_email(run.record, sample, taxonomy=load_taxonomy(), sources=load_sources(), base_url=base)
     body = message.get_body(preferencelist=("html",))
-    assert body is not None
+    if body is None:
+        raise FeedsvcError(f"the digest e-mail of {topic} {day} has no HTML part")
     html = body.get_content()
     if output is None:
         handle, name = tempfile.mkstemp(suffix=".html")

@@ -11,6 +11,7 @@ from xml.sax.saxutils import quoteattr
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from ..errors import FeedsvcError
 from .content import xml_text
 from .model import Feed
 
@@ -90,7 +91,8 @@ def rss(feed: Feed) -> bytes:
     fg = _generator(feed)
     root = etree.fromstring(fg.rss_str(pretty=False))
     channel = root.find("channel")
-    assert channel is not None
+    if channel is None:
+        raise FeedsvcError("feedgen wrote RSS without a <channel>")
     for item in channel.findall("item"):
         for author in item.findall("author"):
             item.remove(author)  # RSS author must be an e-mail address; dc:creator carries the name

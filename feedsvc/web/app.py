@@ -56,8 +56,11 @@ def _schema_current() -> Response | None:
     if current is None:
         try:
             db.upgrade(engine)
-        except DBAPIError:  # another process created it at the same moment
-            pass
+        except DBAPIError:
+            # Forgiven only when another process created the schema at the same moment; any other failure
+            # (a table in the way, no permission) is an error of its own, not an old schema.
+            if db.current_revision(engine) is None:
+                raise
         current = db.current_revision(engine)
     if current == head:
         app.extensions["feedsvc.schema_ok"] = True

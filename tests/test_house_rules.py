@@ -1,0 +1,40 @@
+"""Rules of the code's shape that a reader relies on: SQL only in the store, no asserts at run time."""
+
+from __future__ import annotations
+
+import ast
+
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "feedsvc"
+# Outside the store, feedsvc may name SQLAlchemy's engine, connection and error types, never build SQL.
+SQLALCHEMY_OUTSIDE_STORE = {"Engine", "Connection", "DBAPIError", "IntegrityError"}
+# The news-line block finder is being rewritten; its asserts go with it.
+ASSERTS_LEFT = {"feedsvc/ingest/newsline.py"}
+
+
+def _modules() -> list[tuple[str, ast.Module]]:
+    return [(p.relative_to(ROOT).as_posix(), ast.parse(p.read_text(encoding="utf-8")))
+            for p in sorted(PACKAGE.rglob("*.py"))]
+
+
+def test_sql_is_built_only_in_the_store() -> None:
+    found = []
+    for name, tree in _modules():
+        if name.startswith("feedsvc/store/"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                module = node.module if node.level == 0 else "." * node.level + node.module
+                if module.startswith("sqlalchemy"):
+                    found += [f"{name}: {a.name}" for a in node.names if a.name not in SQLALCHEMY_OUTSIDE_STORE]
+                if module.endswith("schema") and "store" in module:
+                    found.append(f"{name}: imports the store's tables")
+    assert not found, "SQL built outside feedsvc/store/: " + "; ".join(found)
+
+
+def test_no_assert_guards_a_run_time_condition() -> None:
+    # `python -O` removes asserts: a condition that can happen must raise an error of errors.py.
+    found = [f"{name}:{node.lineno}" for name, tree in _modules() if name not in ASSERTS_LEFT
+             for node in ast.walk(tree) if isinstance(node, ast.Assert)]
+    assert not found, f"assert statements in feedsvc/: {found}"

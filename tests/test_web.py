@@ -11,7 +11,8 @@ def test_home_lists_ingested_items(sqlite_app) -> None:  # type: ignore[no-untyp
     page = response.get_data(as_text=True)
     assert "2 articles and 40 headlines from 2 files" in page
     assert "Inter completes signing of Ange-Yoan Bonny from Parma" in page
-    assert "All contacts with US leader important but some details not for comment — Kremlin" in page
+    politics = sqlite_app.test_client().get("/topics/politics").get_data(as_text=True)
+    assert "All contacts with US leader important but some details not for comment — Kremlin" in politics
 
 
 def test_unknown_page_is_a_friendly_404(sqlite_app) -> None:  # type: ignore[no-untyped-def]

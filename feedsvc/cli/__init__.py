@@ -1,4 +1,5 @@
-"""Command line, one module per group: ingest (corpus and database), digest, subscribers, scheduler.
+"""Command line, one module per group: ingest (corpus and database), digest, subscribers, scheduler,
+topics (classify).
 
 The same commands run as ``flask --app feedsvc ...`` and as the ``feedsvc`` console script, whose help lists
 feedsvc's own commands only (not the ones Flask extensions add to ``flask``).
@@ -13,11 +14,11 @@ from flask import Flask
 from flask.cli import ScriptInfo, load_dotenv
 
 from ..errors import FeedsvcError
-from . import digest, ingest, scheduler, subscribers
+from . import digest, ingest, scheduler, subscribers, topics
 
 COMMANDS: tuple[click.Command, ...] = (
     ingest.ingest_command, ingest.parse_command, ingest.reclassify_command, ingest.upgrade_db_command,
-    digest.digest_group, subscribers.subscribers_group, scheduler.scheduler_command,
+    digest.digest_group, subscribers.subscribers_group, scheduler.scheduler_command, topics.classify_command,
 )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from ..store import queries, state, writer
 from ..store.engine import writing
+from ..topics.sources import Sources
 from ..topics.taxonomy import Taxonomy
 from . import terms
 from .records import Article, Stamp
@@ -23,7 +24,7 @@ def _terms_of(row: Any) -> tuple[str, ...]:
     return terms.coverage_terms(article)
 
 
-def reclassify(engine: Engine, taxonomy: Taxonomy) -> int:
+def reclassify(engine: Engine, taxonomy: Taxonomy, sources: Sources) -> int:
     """Re-tag every stored item with ``taxonomy``, and refresh articles' coverage terms.
 
     Returns how many items' topics changed.
@@ -43,8 +44,9 @@ def reclassify(engine: Engine, taxonomy: Taxonomy) -> int:
             for row in rows:
                 if row.kind == "article":
                     writer.set_terms(conn, row.id, _terms_of(row), replace_old=True)
-                text = " \n ".join(filter(None, (row.title, row.lede)))
-                wanted = taxonomy.classify(text, category=row.category, given=json.loads(row.given_topics or "[]"))
+                wanted = taxonomy.classify(row.title, lede=row.lede, category=row.category,
+                                           given=json.loads(row.given_topics or "[]"),
+                                           home=sources.country(row.source), place=row.dateline_place)
                 if set(wanted) == current.get(row.id, set()):
                     continue
                 changed += 1

@@ -26,6 +26,7 @@ from ..digests import build as digest_build
 from ..digests.model import Digest, Section
 from ..store.digests import DigestRecord
 from ..subscribers import tokens
+from ..subscribers.subscription import ascii_address
 from ..topics.sources import Sources
 from ..topics.taxonomy import Taxonomy
 
@@ -110,6 +111,15 @@ def _header(name: str, value: str, *, address: bool = False) -> bytes:
     return _formatted(name, value)
 
 
+def _to(recipient: str) -> bytes:
+    """The To line: the address in ASCII where it has an ASCII form (IDNA domain), else as UTF-8 (RFC 6532,
+    sent only to servers that offer SMTPUTF8); never encoded words, which are not allowed inside an address."""
+    plain = ascii_address(recipient)
+    if plain is not None:
+        return _header("To", plain, address=True)
+    return f"To: {recipient}\r\n".encode()
+
+
 def _part(subtype: str, content: str) -> bytes:
     # binascii's quoted-printable encoder (C) keeps every line under 76 characters and never writes "=_",
     # so the boundaries below, which start with "=_", cannot occur in the parts.
@@ -149,7 +159,7 @@ class Prepared:
         # A boundary made from the parts, not at random: the same digest for the same reader is the same bytes.
         boundary = "=_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:24]
         head = b"".join((
-            _header("From", to.sender), _header("To", to.recipient, address=True), _header("Subject", self.subject),
+            _header("From", to.sender), _to(to.recipient), _header("Subject", self.subject),
             _header("Date", self.date), _header("Message-ID", self.message_id(to.recipient)),
             _header("List-Id", self.list_id), _header("List-Archive", self.list_archive),
             _header("List-Unsubscribe", f"<{to.unsubscribe_url}>, <{to.unsubscribe_mailto}>"),
@@ -206,9 +216,10 @@ def confirmation_email(email: str, link: str, *, sender: str, base_url: str, hou
     """The double opt-in message: the link opens a page whose button confirms."""
     domain = urlsplit(base_url).hostname or "localhost"
     context = {"link": link, "hours": hours, "base_url": base_url}
-    message = EmailMessage(policy=POLICY)
+    plain = ascii_address(email)
+    message = EmailMessage(policy=POLICY if plain is not None else POLICY.clone(utf8=True))
     message["From"] = sender
-    message["To"] = email
+    message["To"] = plain or email
     message["Subject"] = "Confirm your digest subscription"
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid("confirm", domain=domain)

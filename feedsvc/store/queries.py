@@ -28,6 +28,7 @@ class ItemRow:
     published_precision: str | None
     sort_at: datetime
     updated_at: datetime
+    created_at: datetime
     lede: str | None
     body: tuple[str, ...]
     captions: tuple[dict[str, Any], ...]
@@ -37,9 +38,20 @@ class ItemRow:
     byline: str | None
     topics: tuple[str, ...]
 
+    @property
+    def revised(self) -> datetime:
+        """When readers should see the item as last changed: its own published time until an ingest changes its
+        content (``updated_at`` moves past ``created_at``), then the time of that change."""
+        if self.published is None:
+            return self.updated_at
+        if self.updated_at == self.created_at:
+            return self.published
+        return max(self.updated_at, self.published)
+
 
 _COLS = (items.c.id, items.c.uid, items.c.public_id, items.c.kind, items.c.title, items.c.source, items.c.url,
-         items.c.published, items.c.published_precision, items.c.sort_at, items.c.updated_at, items.c.lede,
+         items.c.published, items.c.published_precision, items.c.sort_at, items.c.updated_at, items.c.created_at,
+         items.c.lede,
          items.c.body, items.c.captions, items.c.dateline_place, items.c.dateline_agency, items.c.category,
          items.c.byline)
 
@@ -55,7 +67,7 @@ def _rows(conn: Connection, query: Any) -> list[ItemRow]:
     return [ItemRow(
         id=r.id, uid=r.uid, public_id=r.public_id, kind=r.kind, title=r.title, source=r.source, url=r.url,
         published=r.published, published_precision=r.published_precision, sort_at=r.sort_at,
-        updated_at=r.updated_at, lede=r.lede, body=tuple(json.loads(r.body or "[]")),
+        updated_at=r.updated_at, created_at=r.created_at, lede=r.lede, body=tuple(json.loads(r.body or "[]")),
         captions=tuple(json.loads(r.captions or "[]")), dateline_place=r.dateline_place,
         dateline_agency=r.dateline_agency, category=r.category, byline=r.byline, topics=tuple(topics[r.id]),
     ) for r in raw]
@@ -118,8 +130,14 @@ class StoreStats:
     failures: list[tuple[str, int | None, str]]
 
 
-def stats(conn: Connection) -> StoreStats:
-    kinds: dict[str, int] = dict(conn.execute(select(items.c.kind, func.count()).group_by(items.c.kind)).all())
+def item_counts(conn: Connection) -> dict[str, int]:
+    """Stored items by kind: a count over the whole table, so callers keep it per store version."""
+    return {str(k): int(n) for k, n in conn.execute(select(items.c.kind, func.count()).group_by(items.c.kind))}
+
+
+def stats(conn: Connection, kinds: dict[str, int] | None = None) -> StoreStats:
+    """What the store holds; ``kinds`` is ``item_counts`` when the caller has it already."""
+    kinds = item_counts(conn) if kinds is None else kinds
     failed = conn.execute(select(failures.c.path, failures.c.line, failures.c.reason)
                           .order_by(failures.c.path, failures.c.line).limit(100)).all()
     return StoreStats(
@@ -133,6 +151,12 @@ def stats(conn: Connection) -> StoreStats:
 def newest_time(conn: Connection) -> datetime | None:
     """When the newest stored item was published (or seen)."""
     value = conn.execute(select(func.max(items.c.sort_at))).scalar()
+    return value if isinstance(value, datetime) else None
+
+
+def newest_change(conn: Connection) -> datetime | None:
+    """When any stored item last changed: the newest change of every feed of the store."""
+    value = conn.execute(select(func.max(items.c.updated_at))).scalar()
     return value if isinstance(value, datetime) else None
 
 
@@ -186,7 +210,7 @@ def items_to_classify(conn: Connection, after_id: int, limit: int) -> list[Any]:
     """The next ``limit`` items by id after ``after_id``, with what classifying them reads."""
     return list(conn.execute(
         select(items.c.id, items.c.kind, items.c.title, items.c.lede, items.c.body, items.c.published,
-               items.c.category, items.c.given_topics, items.c.sort_at)
+               items.c.category, items.c.given_topics, items.c.sort_at, items.c.source, items.c.dateline_place)
         .where(items.c.id > after_id).order_by(items.c.id).limit(limit)).all())
 
 

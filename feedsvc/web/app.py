@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
+from . import fastpath
 from .views import feeds, pages, subscribe, subscriptions
 
 csrf = CSRFProtect()
@@ -92,3 +93,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(FeedsvcError, _feedsvc_error)
     app.before_request(_schema_current)
     app.after_request(_security_headers)
+    fastpath.init_app(app)

@@ -12,6 +12,7 @@ from ...errors import NotFound
 from ...store import db, queries
 from ...store import digests as digest_store
 from ...store.digests import DigestRecord
+from .. import cache
 
 bp = Blueprint("pages", __name__)
 HOME_ITEMS = 8
@@ -35,7 +36,7 @@ def index() -> Response:
     taxonomy = load_taxonomy()
     with db.get_engine().connect() as conn:
         sections = [(t, queries.latest(conn, t.slug, HOME_ITEMS)) for t in taxonomy.topics]
-        stats = queries.stats(conn)
+        stats = queries.stats(conn, cache.item_counts(conn))
     links = _feed_links("all", "All topics")
     for t in taxonomy.topics:
         links += _feed_links(t.slug, t.title)

@@ -180,6 +180,11 @@ def add_readers(app: Flask, count: int, *, topic: str = "politics", hour: int = 
     return emails
 
 
+def send(app: Flask, *args: str, at: datetime = SEND_AT) -> Any:
+    """``digest send`` at ``at``, as the CLI runs it."""
+    return app.test_cli_runner().invoke(args=["digest", "send", "--now", at.isoformat(), *args])
+
+
 def ledger_counts(app: Flask) -> dict[str, int]:
     with app.app_context(), db.get_engine().connect() as conn:
         return dict(ledger.counts(conn))

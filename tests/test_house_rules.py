@@ -39,3 +39,28 @@ def test_no_assert_guards_a_run_time_condition() -> None:
     found = [f"{name}:{node.lineno}" for name, tree in _modules() if name not in ASSERTS_LEFT
              for node in ast.walk(tree) if isinstance(node, ast.Assert)]
     assert not found, f"assert statements in feedsvc/: {found}"
+
+
+ROUTE_PREFIXES = ("/feeds", "/topics/", "/articles/", "/headlines/", "/digests/", "/subscribe", "/preferences/",
+                  "/unsubscribe/")
+# The WSGI fast path matches the feed routes before Flask does; it is kept in step with urls.FEED and ARCHIVE.
+ROUTES_ALSO_IN = {"feedsvc/urls.py", "feedsvc/web/fastpath.py"}
+
+
+def test_addresses_are_built_by_the_url_module_only() -> None:
+    found = []
+    for name, tree in _modules():
+        if name in ROUTES_ALSO_IN:
+            continue
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)  # type: ignore[attr-defined]
+                      if isinstance(n, ast.Module | ast.FunctionDef | ast.ClassDef) and n.body
+                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                    and node.value.startswith(ROUTE_PREFIXES)):
+                found.append(f"{name}:{node.lineno}: {node.value!r}")
+    for path in sorted((ROOT / "templates").rglob("*.*")):
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.relative_to(ROOT)}: {m}" for m in ('href="/', 'action="/', "}}/feeds/", "}}/digests/")
+                  if m in text]
+    assert not found, "addresses built outside feedsvc/urls.py: " + "; ".join(found)

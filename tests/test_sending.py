@@ -13,17 +13,12 @@ from typing import Any
 
 import dkim
 import pytest
-from flask import Flask
 
 from feedsvc.mail.transport import Signer
 from feedsvc.store import db
 from feedsvc.store import subscribers as store
-from tests.conftest import ROOT, SEND_AT, add_readers, ledger_counts, make_app
+from tests.conftest import ROOT, SEND_AT, add_readers, ledger_counts, make_app, send
 from tests.smtp import Mailbox
-
-
-def send(app: Flask, *args: str, at: datetime = SEND_AT) -> Any:
-    return app.test_cli_runner().invoke(args=["digest", "send", "--now", at.isoformat(), *args])
 
 
 def test_each_reader_once_over_one_connection(db_url: str, tmp_path: Path, mailbox: Mailbox) -> None:

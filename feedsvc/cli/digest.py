@@ -17,6 +17,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .. import urls
 from ..context import load_sources, load_taxonomy
 from ..digests import jobs
 from ..errors import FeedsvcError
@@ -98,7 +99,7 @@ def digest_preview_command(topic: str, day: datetime | str, output: Path | None)
     run = _run_digest(topic, day, dry_run=True)
     base = current_app.config["FEEDSVC"]["BASE_URL"]
     sample = Addressing(sender="feedsvc <digest@example.invalid>", recipient="preview@example.invalid",
-                        unsubscribe_url=f"{base}/unsubscribe/preview",
+                        unsubscribe_url=urls.unsubscribe("preview", base),
                         unsubscribe_mailto="mailto:unsubscribe@example.invalid")
     message = digest_email(run.record, sample, taxonomy=load_taxonomy(), sources=load_sources(), base_url=base)
     body = message.get_body(preferencelist=("html",))

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import css_inline
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import resources
+from .. import resources, urls
 from ..digests import build as digest_build
 from ..digests.model import Digest, Section
 from ..store.digests import DigestRecord
@@ -39,6 +39,7 @@ SUBJECT_MAX = 150
 _ENV = Environment(loader=FileSystemLoader(str(resources.templates() / "email")),
                    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_ENV.globals["urls"] = urls
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
 
@@ -57,9 +58,9 @@ def addressing(email: str, subscriber_id: int, *, sender: str, base_url: str, se
     """A subscriber's addressing, with an unsubscribe link signed for them alone."""
     token = tokens.make(secret, tokens.UNSUBSCRIBE, subscriber_id)
     domain = urlsplit(base_url).hostname or "localhost"
-    return Addressing(sender=sender, recipient=email, unsubscribe_url=f"{base_url}/unsubscribe/{token}",
+    return Addressing(sender=sender, recipient=email, unsubscribe_url=urls.unsubscribe(token, base_url),
                       unsubscribe_mailto=f"mailto:unsubscribe@{domain}?subject=unsubscribe%20{token}",
-                      preferences_url=f"{base_url}/preferences/{tokens.make(secret, tokens.PREFERENCES, subscriber_id)}")
+                      preferences_url=urls.preferences(tokens.make(secret, tokens.PREFERENCES, subscriber_id), base_url))
 
 
 def _budget(d: Digest, max_stories: int) -> tuple[tuple[Section, ...], int]:
@@ -181,7 +182,7 @@ def prepare(record: DigestRecord, *, taxonomy: Taxonomy, sources: Sources, base_
     """Render a digest's text and inlined HTML once, under Gmail's clipping size, with reader slots."""
     d = record.digest
     title = digest_build.title(d, taxonomy)
-    archive = f"{base_url}/digests/{d.topic}/{d.day}"
+    archive = urls.digest(d.topic, d.day, base_url)
     domain = urlsplit(base_url).hostname or "localhost"
     slots = Addressing(sender="", **_SLOTS)
     while True:
@@ -197,7 +198,7 @@ def prepare(record: DigestRecord, *, taxonomy: Taxonomy, sources: Sources, base_
     return Prepared(subject=_subject(title, d), text=text, html=html, date=format_datetime(record.built_at),
                     topic=d.topic, day=d.day, domain=domain,
                     list_id=f"{title.split(',')[0]} <{d.topic}.digest.{domain}>",
-                    list_archive=f"<{base_url}/digests/>")
+                    list_archive=f"<{urls.digests(base_url)}>")
 
 
 def digest_email(record: DigestRecord, to: Addressing, *, taxonomy: Taxonomy, sources: Sources, base_url: str,

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from .. import urls
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
 from . import fastpath
@@ -80,6 +81,7 @@ def _security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["urls"] = urls  # templates link through the one URL module
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(subscriptions.bp)

@@ -19,6 +19,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from ... import urls
 from ...context import load_taxonomy, setting
 from ...errors import DeliveryError, InvalidField, NotFound
 from ...mail import render
@@ -51,7 +52,7 @@ def _address_key() -> str:
         return "address:invalid"
 
 
-@bp.get("/subscribe")
+@bp.get(urls.SUBSCRIBE)
 def subscribe_form() -> Response:
     return _html("subscribe.html", stage="form", form={"topics": ["all"], "hour": 7, "zone": ""}, errors={})
 
@@ -67,7 +68,7 @@ def subscribe() -> Response:
         return _html("subscribe.html", 400, stage="form", form=form, errors={exc.field: exc.message})
     token = tokens.make_expiring(setting("SECRET_KEY"), tokens.CONFIRM,
                                  {"e": email, "t": list(wanted.topics), "h": wanted.hour, "z": wanted.zone})
-    _send_confirmation(email, f"{setting('BASE_URL')}/subscribe/confirm/{token}")
+    _send_confirmation(email, urls.confirm(token, setting("BASE_URL")))
     return _html("subscribe.html", stage="sent", email=email)
 
 
@@ -98,14 +99,14 @@ def _confirmation(token: str) -> dict[str, Any]:
     return payload
 
 
-@bp.get("/subscribe/confirm/<token>")
+@bp.get(urls.CONFIRM)
 def confirm_page(token: str) -> Response:
     """A page with the button: following the link alone confirms nothing."""
     payload = _confirmation(token)
     return _html("subscribe.html", stage="confirm", token=token, email=payload["e"])
 
 
-@bp.post("/subscribe/confirm/<token>")
+@bp.post(urls.CONFIRM)
 def confirm(token: str) -> Response:
     payload = _confirmation(token)
     wanted = subscription.preferences(payload["t"], payload["h"], payload["z"], known=load_taxonomy().slugs)
@@ -113,7 +114,7 @@ def confirm(token: str) -> Response:
         sub = store.upsert(conn, email=payload["e"], topics=wanted.topics, hour=wanted.hour, zone=wanted.zone,
                            status="active", now=datetime.now(UTC))
     link = tokens.make(setting("SECRET_KEY"), tokens.PREFERENCES, sub.id)
-    return _html("subscribe.html", stage="confirmed", sub=sub, preferences=f"/preferences/{link}")
+    return _html("subscribe.html", stage="confirmed", sub=sub, preferences=urls.preferences(link))
 
 
 def _reader(token: str) -> store.Subscriber:
@@ -127,14 +128,14 @@ def _reader(token: str) -> store.Subscriber:
     return sub
 
 
-@bp.get("/preferences/<token>")
+@bp.get(urls.PREFERENCES)
 def preferences_page(token: str) -> Response:
     sub = _reader(token)
     form = {"topics": list(sub.topics), "hour": sub.hour, "zone": sub.zone, "status": sub.status}
     return _html("preferences.html", sub=sub, token=token, form=form, errors={}, saved=False)
 
 
-@bp.post("/preferences/<token>")
+@bp.post(urls.PREFERENCES)
 def save_preferences(token: str) -> Response:
     sub = _reader(token)
     status = "paused" if request.form.get("status") == "paused" else "active"
@@ -160,4 +161,4 @@ def init_app(app: Any) -> None:
     per_client = limiter.limit(limits)
     per_address = limiter.limit(limits, key_func=_address_key)
     app.register_blueprint(bp)
-    app.add_url_rule("/subscribe", "subscribe.subscribe", per_client(per_address(subscribe)), methods=["POST"])
+    app.add_url_rule(urls.SUBSCRIBE, "subscribe.subscribe", per_client(per_address(subscribe)), methods=["POST"])

@@ -77,11 +77,11 @@ class SendReport:
 
 @dataclass
 class Sender:
-    """Everything a run needs; ``prepare`` renders one digest (by id) for all its readers."""
+    """Everything a run needs; ``prepare`` renders one digest (by id) for all its readers in one time zone."""
 
     engine: Engine
     transport: Transport
-    prepare: Callable[[int], Prepared]
+    prepare: Callable[[int, str], Prepared]  # (digest id, zone name)
     address: Callable[[str, int], Addressing]  # (email, subscriber id) -> addressing
     domain: str
     run: str
@@ -89,7 +89,7 @@ class Sender:
     signer: Signer | None = None
     sleep: Callable[[float], None] = time.sleep
     ticks: Callable[[], float] = time.monotonic  # seconds, for leases: the run's own clock
-    _prepared: dict[int, Prepared] = field(default_factory=dict)
+    _prepared: dict[tuple[int, str], Prepared] = field(default_factory=dict)
     _next_slot: float = 0.0
     _origin: tuple[datetime, float] = (datetime.min.replace(tzinfo=UTC), 0.0)
     _renewed: float = 0.0
@@ -165,10 +165,10 @@ class Sender:
             self.sleep(wait)
         self._next_slot = max(self._next_slot, time.monotonic()) + 1.0 / self.rate
 
-    def _send_one(self, row: Any, now: datetime) -> str:
-        prepared = self._prepared.get(row.digest_id)
+    def _send_one(self, row: Any, now: datetime, zone: str) -> str:
+        prepared = self._prepared.get((row.digest_id, zone))
         if prepared is None:
-            prepared = self._prepared[row.digest_id] = self.prepare(row.digest_id)
+            prepared = self._prepared[row.digest_id, zone] = self.prepare(row.digest_id, zone)
         to = self.address(row.email, row.subscriber_id)
         data = prepared.message_bytes(to)
         if self.signer is not None:
@@ -220,12 +220,13 @@ class Sender:
                 with writing(self.engine) as conn:
                     report.outcomes["cancelled"] += ledger.cancel_inactive(conn, now)
                     rows = ledger.reserve(conn, self.run, self._clock(), LEASE, after_id=after)
+                    zones = subscriber_store.zones(conn, [r.subscriber_id for r in rows])
                 if not rows:
                     break
                 for row in rows:
                     after = row.id
                     self._renew()
-                    report.outcomes[self._send_one(row, now)] += 1
+                    report.outcomes[self._send_one(row, now, zones.get(row.subscriber_id, "UTC"))] += 1
         except DeliveryError as exc:
             report.stopped = str(exc)
             with writing(self.engine) as conn:  # the rows it could not send are free for the next run at once
@@ -233,7 +234,7 @@ class Sender:
         finally:
             self.transport.close()
         with self.engine.connect() as conn:
-            touched = sorted(set(digest_ids) | set(self._prepared))
+            touched = sorted(set(digest_ids) | {digest_id for digest_id, _ in self._prepared})
             report.ledger = ledger.counts(conn, touched)
             report.problems = [f"{r.status}: {r.email}: {r.error}" for r in ledger.problems(conn, touched)]
         return report

@@ -75,3 +75,11 @@ def active_after(conn: Connection, after_id: int, limit: int) -> list[Any]:
                                     subscribers.c.hour, subscribers.c.zone, subscribers.c.created_at)
                              .where(subscribers.c.status == "active", subscribers.c.id > after_id)
                              .order_by(subscribers.c.id).limit(limit)).all())
+
+
+def zones(conn: Connection, subscriber_ids: list[int]) -> dict[int, str]:
+    """Each subscriber's time zone, by id."""
+    if not subscriber_ids:
+        return {}
+    query = select(subscribers.c.id, subscribers.c.zone).where(subscribers.c.id.in_(sorted(set(subscriber_ids))))
+    return {r.id: r.zone for r in conn.execute(query)}

@@ -18,9 +18,9 @@ from feedsvc.mail.transport import SmtpTransport
 from feedsvc.store import db
 from feedsvc.store import subscribers as store
 from feedsvc.store.schema import deliveries
+from tests.conftest import JOINED, SEND_AT, add_readers, ledger_counts, make_app, send
 from tests.e2e import free_port
 from tests.smtp import Mailbox, smtp_server
-from tests.test_sending import JOINED, SEND_AT, add_readers, ledger_counts, make_app, send
 
 STAGES = [("MAIL", "*"), ("RCPT", None), ("DATA", None)]
 

@@ -6,9 +6,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, text, update
 
+from ..errors import FeedsvcError
 from .schema import confirmation_mails, subscribers
 
 STATUSES = ("pending", "active", "paused", "unsubscribed")
@@ -55,7 +57,8 @@ def upsert(conn: Connection, *, email: str, topics: tuple[str, ...], hour: int, 
     else:
         conn.execute(update(subscribers).where(subscribers.c.id == found.id).values(**values))
     stored = by_email(conn, email)
-    assert stored is not None
+    if stored is None:
+        raise FeedsvcError(f"subscriber {email} was written but cannot be read back")
     return stored
 
 
@@ -70,6 +73,15 @@ def all_(conn: Connection, status: str | None = None) -> list[Subscriber]:
     if status is not None:
         query = query.where(subscribers.c.status == status)
     return [_subscriber(r) for r in conn.execute(query)]
+
+
+def active_after(conn: Connection, after_id: int, limit: int) -> list[Any]:
+    """The next ``limit`` active subscribers by id after ``after_id``: id, email, topics (JSON), hour, zone,
+    created_at."""
+    return list(conn.execute(select(subscribers.c.id, subscribers.c.email, subscribers.c.topics,
+                                    subscribers.c.hour, subscribers.c.zone, subscribers.c.created_at)
+                             .where(subscribers.c.status == "active", subscribers.c.id > after_id)
+                             .order_by(subscribers.c.id).limit(limit)).all())
 
 
 def zones(conn: Connection, subscriber_ids: list[int]) -> dict[int, str]:

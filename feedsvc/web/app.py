@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .. import urls
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
 from . import fastpath
@@ -85,8 +86,11 @@ def _schema_current() -> Response | None:
     if current is None:
         try:
             db.upgrade(engine)
-        except DBAPIError:  # another process created it at the same moment
-            pass
+        except DBAPIError:
+            # Forgiven only when another process created the schema at the same moment; any other failure
+            # (a table in the way, no permission) is an error of its own, not an old schema.
+            if db.current_revision(engine) is None:
+                raise
         current = db.current_revision(engine)
     if current == head:
         app.extensions["feedsvc.schema_ok"] = True
@@ -105,6 +109,7 @@ def _security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["urls"] = urls  # templates link through the one URL module
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(subscriptions.bp)

@@ -24,6 +24,7 @@ from limits import parse_many
 from sqlalchemy import Connection
 from werkzeug.exceptions import TooManyRequests
 
+from ... import urls
 from ...context import load_taxonomy, setting
 from ...errors import DeliveryError, InvalidField, NotFound
 from ...mail import render
@@ -71,7 +72,7 @@ def _count_mail_to(email: str) -> None:
                               retry_after=int(wait.total_seconds()) + 1)
 
 
-@bp.get("/subscribe")
+@bp.get(urls.SUBSCRIBE)
 def subscribe_form() -> Response:
     return _html("subscribe.html", stage="form", form={"topics": ["all"], "hour": 7, "zone": ""}, errors={})
 
@@ -88,7 +89,7 @@ def subscribe() -> Response:
     _count_mail_to(email)
     token = tokens.make_expiring(setting("SECRET_KEY"), tokens.CONFIRM,
                                  {"e": email, "t": list(wanted.topics), "h": wanted.hour, "z": wanted.zone})
-    _send_confirmation(email, f"{setting('BASE_URL')}/subscribe/confirm/{token}")
+    _send_confirmation(email, urls.confirm(token, setting("BASE_URL")))
     return _html("subscribe.html", stage="sent", email=email)
 
 
@@ -123,7 +124,7 @@ def _confirmation(token: str, conn: Connection) -> dict[str, Any]:
     return issued.payload
 
 
-@bp.get("/subscribe/confirm/<token>")
+@bp.get(urls.CONFIRM)
 def confirm_page(token: str) -> Response:
     """A page with the button: following the link alone confirms nothing."""
     with db.get_engine().connect() as conn:
@@ -131,7 +132,7 @@ def confirm_page(token: str) -> Response:
     return _html("subscribe.html", stage="confirm", token=token, email=payload["e"], wanted=payload)
 
 
-@bp.post("/subscribe/confirm/<token>")
+@bp.post(urls.CONFIRM)
 def confirm(token: str) -> Response:
     with writing(db.get_engine()) as conn:  # checked and used in one transaction: a link confirms once
         payload = _confirmation(token, conn)
@@ -139,7 +140,7 @@ def confirm(token: str) -> Response:
         sub = store.upsert(conn, email=payload["e"], topics=wanted.topics, hour=wanted.hour, zone=wanted.zone,
                            status="active", now=datetime.now(UTC))
     link = tokens.make(setting("SECRET_KEY"), tokens.PREFERENCES, sub.id)
-    return _html("subscribe.html", stage="confirmed", sub=sub, preferences=f"/preferences/{link}")
+    return _html("subscribe.html", stage="confirmed", sub=sub, preferences=urls.preferences(link))
 
 
 def _reader(token: str) -> store.Subscriber:
@@ -153,14 +154,14 @@ def _reader(token: str) -> store.Subscriber:
     return sub
 
 
-@bp.get("/preferences/<token>")
+@bp.get(urls.PREFERENCES)
 def preferences_page(token: str) -> Response:
     sub = _reader(token)
     form = {"topics": list(sub.topics), "hour": sub.hour, "zone": sub.zone, "status": sub.status}
     return _html("preferences.html", sub=sub, token=token, form=form, errors={}, saved=False)
 
 
-@bp.post("/preferences/<token>")
+@bp.post(urls.PREFERENCES)
 def save_preferences(token: str) -> Response:
     sub = _reader(token)
     status = "paused" if request.form.get("status") == "paused" else "active"
@@ -191,4 +192,4 @@ def init_app(app: Any) -> None:
     app.extensions["feedsvc.limiter"] = limiter
     limits = app.config["FEEDSVC"]["SUBSCRIBE_LIMITS"]
     app.register_blueprint(bp)
-    app.add_url_rule("/subscribe", "subscribe.subscribe", limiter.limit(limits)(subscribe), methods=["POST"])
+    app.add_url_rule(urls.SUBSCRIBE, "subscribe.subscribe", limiter.limit(limits)(subscribe), methods=["POST"])

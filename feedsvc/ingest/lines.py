@@ -54,18 +54,30 @@ def strip_store_stamp(text: str) -> tuple[str, bool]:
     return (text[m.end():], True) if m else (text, False)
 
 
+@lru_cache(maxsize=1)
+def _stop_index() -> dict[str, tuple[str, ...]]:
+    """Each stop word and the languages that list it."""
+    index: dict[str, list[str]] = {}
+    for lang, stops in _stop_lists().items():
+        for w in stops:
+            index.setdefault(w, []).append(lang)
+    return {w: tuple(langs) for w, langs in index.items()}
+
+
 def language(texts: list[str]) -> str | None:
     """The language whose stop words cover most of the page's words."""
     words = [w.casefold() for t in texts for w in _WORD.findall(t)]
     if len(words) < 8:
         return None
-    counts = Counter(words)
-    best: tuple[int, str] | None = None
-    for lang, stops in _stop_lists().items():
-        hits = sum(n for w, n in counts.items() if w in stops)
-        if best is None or hits > best[0]:
-            best = (hits, lang)
-    return best[1] if best and best[0] >= 3 else None
+    index = _stop_index()
+    hits: dict[str, int] = {}
+    for w in words:
+        for lang in index.get(w, ()):
+            hits[lang] = hits.get(lang, 0) + 1
+    if not hits:
+        return None
+    lang, n = max(hits.items(), key=lambda kv: (kv[1], -_STOP_LANGUAGES.index(kv[0])))
+    return lang if n >= 3 else None
 
 
 def _ends_sentence(text: str) -> bool:
@@ -99,21 +111,30 @@ def read(lines: list[str], skip: frozenset[int], ctx: dates.Context) -> list[Lin
     seen = Counter(t.casefold() for _, t in kept)
     out: list[Line] = []
     for i, text, last in _unwrapped(kept, stops):
-        words = _WORD.findall(text)
-        share = sum(1 for w in words if w.casefold() in stops) / len(words) if words and stops else 0.0
-        core = text.rstrip(_CLOSERS + " ")
-        inner = any(m.group(1).isupper() for m in _INNER_STOP.finditer(core[:-1]))
+        words, share, terminal, inner, chrome, separated, symbols = _evidence(text, lang)
         found = None
-        if any(c.isdigit() for c in text) or len(text) < 60:
+        if len(text) < 60 or any(c.isdigit() for c in text):
             found = dates.find(text, ctx, allow_relative=True)
             if found is None and len(text) <= 60:
                 found = dates.find_time_only(text, ctx)
         out.append(Line(
-            index=i, text=text, words=len(words), stop_share=share, terminal=_ends_sentence(text),
-            inner_stop=inner, furniture=is_chrome(text), separated=_separated(text, inner),
-            symbols=bool(_SYMBOLS.match(text)), date=found, repeated=seen[text.casefold()] > 1, last=last,
+            index=i, text=text, words=words, stop_share=share, terminal=terminal, inner_stop=inner,
+            furniture=chrome, separated=separated, symbols=symbols, date=found,
+            repeated=seen[text.casefold()] > 1, last=last,
         ))
     return out
+
+
+@lru_cache(maxsize=16384)
+def _evidence(text: str, lang: str | None) -> tuple[int, float, bool, bool, bool, bool, bool]:
+    """What a line's text alone says (memoised: a site prints the same furniture on every page)."""
+    stops = _stop_lists().get(lang or "", frozenset())
+    words = _WORD.findall(text)
+    share = sum(1 for w in words if w.casefold() in stops) / len(words) if words and stops else 0.0
+    core = text.rstrip(_CLOSERS + " ")
+    inner = any(m.group(1).isupper() for m in _INNER_STOP.finditer(core[:-1]))
+    return (len(words), share, _ends_sentence(text), inner, is_chrome(text), _separated(text, inner),
+            bool(_SYMBOLS.match(text)))
 
 
 def _separated(text: str, inner_stop: bool) -> bool:
@@ -138,6 +159,8 @@ _SHARE = frozenset(_SHARE_WORDS.split())
 
 
 def _is_share_row(text: str) -> bool:
+    if len(text) > 80:
+        return False
     words = [w for w in re.split(r"[\W_]+", text.casefold()) if w]
     return bool(words) and len(words) <= 8 and all(w in _SHARE for w in words)
 
@@ -146,7 +169,8 @@ def is_chrome(text: str) -> bool:
     """Site furniture, template leftovers, counters, symbol rows, cookie and subscription boxes."""
     if boilerplate.is_furniture(text) or _TEMPLATE.match(text) or _is_share_row(text):
         return True
-    if len(text) < 160 and (_MARKUP.search(text) or text.endswith(("»", "›", "→", "👇")) and text[:1] not in "«\""):
+    if len(text) < 160 and (("<" in text or "&" in text or "http" in text or "www." in text)
+                            and _MARKUP.search(text) or text.endswith(("»", "›", "→", "👇")) and text[:1] not in "«\""):
         return True  # markup left over, a bare address, or a link arrow
     return len(text) < 200 and bool(_CHROME_WORDS.search(text))
 

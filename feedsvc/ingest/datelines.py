@@ -34,6 +34,8 @@ _DATELINES = tuple(re.compile(rx) for rx in (
     # MOSCOW, March 4 President …  (wire copy with no mark after the date)
     rf"^(?P<place>[{UP}]{{3,}}[{UP}'’.\-/ ]*?),\s+(?P<date>[{UP}][^\W\d]+\.?\s+\d{{1,2}})\s+(?P<agency>)(?=[{UP}])",
 ))
+# How every dateline opens: a place in capitals, a capitalised place and its mark, or the day.
+_OPENING = re.compile(rf"[{UP}]{{2}}|[{UP}][\w’'-]*[.,/]|\d{{1,2}}\s|[{UP}][\w’'-]*\s[{UP}][\w’'-]*[,(]")
 _CAPS_ONLY = (_DATELINES[0], _DATELINES[6])  # forms that would take any capitalised words for a place
 # A dateline on a line of its own: ``KABUL, Afghanistan`` or ``BAKU, Azerbaijan, Nov. 2``.
 _ALONE = re.compile(rf"^(?P<place>[{UP}]{{3,}}[{UP}'’.\-/ ]*)(?:,\s+[{UP}][\w’'.]+(?:\s[\w’'.]+){{0,2}}){{1,2}}"
@@ -56,12 +58,14 @@ _REPORTS = re.compile(
     rf"|[\"«“](?P<quoted>[{UP}][\w.-]{{1,30}})[\"»”]\s+(?:reports|xəbər verir|сообщает|передает|bildirir)",
     re.IGNORECASE,
 )
+_REPORT_WORDS = re.compile(r"reports|reported|xəbər|haber|bildirir|сообща|переда|подготовил|повідомляє|according",
+                           re.IGNORECASE)
 _ORG_WORDS = re.compile(r"\b(?:press|agency|agence|agentur|agentliyi|ajansı|агентство|агентство)\b", re.IGNORECASE)
 
 
 def match(text: str, ctx: dates.Context) -> tuple[Dateline, str, dates.Found | None] | None:
     """The dateline that opens ``text``, the text after it, and the date it printed."""
-    if not text[:1].isalnum():
+    if not _OPENING.match(text):
         return None
     for rx in _DATELINES:
         m = rx.match(text)
@@ -106,7 +110,7 @@ def credited(text: str) -> str | None:
 
 def reported_by(paragraph: str) -> str | None:
     """The site or agency a paragraph says it comes from (``Site.az reports``, ``… (xyz)``)."""
-    m = _REPORTS.search(paragraph)
+    m = _REPORTS.search(paragraph) if _REPORT_WORDS.search(paragraph) else None
     if m:
         return (m.group("pre") or m.group("post") or m.group("quoted")).strip(" .")
     m = _TRAILING_CREDIT.search(paragraph)

@@ -133,9 +133,12 @@ _WORDED_CREDIT = re.compile(r"^(?P<text>.{8,}?)\s*(?:\[(?P<b>(?:photo|фото|f
                             r"(?P<w>(?:photo|фото|foto|credit)\s*:\s*[^.]{2,60}))$", re.IGNORECASE)
 
 
+_CREDIT_HINT = re.compile(r"/|photo|фото|foto|credit|©|\(c\)|image", re.IGNORECASE)
+
+
 def caption_credit(text: str) -> tuple[str, str] | None:
     """A caption with its credit on the same line: ``Crowds in the square Jane Roe/Agency``."""
-    if len(text) > 400 or re.match(_CREDIT_WORDS, text, re.IGNORECASE):
+    if len(text) > 400 or not _CREDIT_HINT.search(text) or re.match(_CREDIT_WORDS, text, re.IGNORECASE):
         return None
     w = _WORDED_CREDIT.match(text)
     if w:

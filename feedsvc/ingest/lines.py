@@ -21,6 +21,7 @@ _LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
 _LIST_DASH = re.compile(r"\s[-–—|]\s+[\"“«‘]?[^\W\d_]")
 _TEMPLATE = re.compile(r"^\{[\w-]+\}$|^(?:none|null|undefined|nan)$", re.IGNORECASE)
 _SYMBOLS = re.compile(r"^[\W\d_]*$")
+_DIGIT = re.compile(r"\d")
 _INNER_STOP = re.compile(r"[.!?…][\"”»’)]*\s+[\"“«„(]*([^\W\d_])")
 _MARKUP = re.compile(r"<\s*/?\s*[a-z][\w-]*(?:\s[^<>]*)?>|&(?:nbsp|amp|quot|#\d+);|https?://|www\.", re.IGNORECASE)
 
@@ -46,6 +47,7 @@ class Line:
     date: dates.Found | None
     repeated: bool  # printed more than once on the page
     last: int  # the last page line it covers (hard-wrapped text is read as one line)
+    digits: int
 
 
 def strip_store_stamp(text: str) -> tuple[str, bool]:
@@ -66,7 +68,7 @@ def _stop_index() -> dict[str, tuple[str, ...]]:
 
 def language(texts: list[str]) -> str | None:
     """The language whose stop words cover most of the page's words."""
-    words = [w.casefold() for t in texts for w in _WORD.findall(t)]
+    words = _WORD.findall(" ".join(texts)[:1500].casefold())
     if len(words) < 8:
         return None
     index = _stop_index()
@@ -106,27 +108,27 @@ def _unwrapped(kept: list[tuple[int, str]], stops: frozenset[str]) -> list[tuple
 def read(lines: list[str], skip: frozenset[int], ctx: dates.Context) -> list[Line]:
     """Every non-blank line not in ``skip``, with its evidence."""
     kept = [(i, " ".join(line.split())) for i, line in enumerate(lines) if i not in skip and line.strip()]
-    lang = language([t for _, t in kept[:80]])
+    lang = language(sorted((t for _, t in kept[:60]), key=len, reverse=True)[:4])
     stops = _stop_lists().get(lang or "", frozenset())
     seen = Counter(t.casefold() for _, t in kept)
     out: list[Line] = []
     for i, text, last in _unwrapped(kept, stops):
-        words, share, terminal, inner, chrome, separated, symbols = _evidence(text, lang)
+        words, share, terminal, inner, chrome, separated, symbols, digits = _evidence(text, lang)
         found = None
-        if len(text) < 60 or any(c.isdigit() for c in text):
+        if len(text) < 60 or _DIGIT.search(text):
             found = dates.find(text, ctx, allow_relative=True)
             if found is None and len(text) <= 60:
                 found = dates.find_time_only(text, ctx)
         out.append(Line(
             index=i, text=text, words=words, stop_share=share, terminal=terminal, inner_stop=inner,
             furniture=chrome, separated=separated, symbols=symbols, date=found,
-            repeated=seen[text.casefold()] > 1, last=last,
+            repeated=seen[text.casefold()] > 1, last=last, digits=digits,
         ))
     return out
 
 
 @lru_cache(maxsize=16384)
-def _evidence(text: str, lang: str | None) -> tuple[int, float, bool, bool, bool, bool, bool]:
+def _evidence(text: str, lang: str | None) -> tuple[int, float, bool, bool, bool, bool, bool, int]:
     """What a line's text alone says (memoised: a site prints the same furniture on every page)."""
     stops = _stop_lists().get(lang or "", frozenset())
     words = _WORD.findall(text)
@@ -134,7 +136,7 @@ def _evidence(text: str, lang: str | None) -> tuple[int, float, bool, bool, bool
     core = text.rstrip(_CLOSERS + " ")
     inner = any(m.group(1).isupper() for m in _INNER_STOP.finditer(core[:-1]))
     return (len(words), share, _ends_sentence(text), inner, is_chrome(text), _separated(text, inner),
-            bool(_SYMBOLS.match(text)))
+            bool(_SYMBOLS.match(text)), len(_DIGIT.findall(text)))
 
 
 def _separated(text: str, inner_stop: bool) -> bool:
@@ -197,8 +199,7 @@ def is_prose(line: Line, last: bool = False) -> bool:
 def is_title_like(line: Line) -> bool:
     """Short enough for a headline, with letters, and not a sentence of running text."""
     text = line.text
-    digits = sum(c.isdigit() for c in text)
-    if digits * 4 > len(text) or (line.date is not None and line.date.start == 0 and line.date.stamp.inferred):
+    if line.digits * 4 > len(text) or (line.date is not None and line.date.start == 0 and line.date.stamp.inferred):
         return False  # a timestamp, or a news-line item led by its clock time
     if _doubled(text) or _LIST_ITEM.match(text) or text.startswith("(") and text.endswith(")"):
         return False  # a caption printed twice, a numbered key point, an editor's note

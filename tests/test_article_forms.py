@@ -308,3 +308,63 @@ def test_a_source_may_say_its_first_paragraph_is_the_lede(tmp_path) -> None:  # 
     path.write_text('[daily]\nname = "Daily"\nlede = "sometimes"\n')
     with pytest.raises(ConfigError, match="lede"):
         sources_mod.load(path, "UTC")
+
+
+LIVE_BLOG = """Live: storms sweep across the north
+
+Wednesday, June 5, 2024
+By the weather desk
+
+14:05 GMT — Heavy rain flooded roads in three northern towns on Wednesday, the regional police said.
+
+Emergency crews pumped water from cellars through the afternoon.
+
+Load more 👇
+
+13:40 GMT — Schools close early as the storm arrives
+
+Pupils were sent home at noon in several districts.
+"""
+
+
+def test_live_blog_entry_clock_and_the_page_date(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(LIVE_BLOG, sources).article
+    assert a is not None
+    assert a.title == "Live: storms sweep across the north"
+    assert a.category is None  # a weekday printed before the date is no section
+    assert a.published is not None and a.published.value.strftime("%Y-%m-%d") == "2024-06-05"
+    assert a.body == ("Heavy rain flooded roads in three northern towns on Wednesday, the regional police said.",
+                      "Emergency crews pumped water from cellars through the afternoon.")
+
+
+PRINTED_OFFSET = """Port reopens after the strike
+9 June 2024 17:48 (UTC +04:00)
+Share - Telegram - WhatsApp
+
+The port reopened on Sunday after a two-day strike, the port authority said.
+
+Ships waiting at anchor began to unload in the evening. (portnews.az)
+
+Read the other stories of the day on our home page, where the editors pick the most important ones.
+"""
+
+
+def test_offset_printed_after_the_time_share_row_and_closing_source(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(PRINTED_OFFSET, sources).article
+    assert a is not None and a.title == "Port reopens after the strike"
+    assert a.published is not None and a.published.value.isoformat() == "2024-06-09T17:48:00+04:00"
+    assert a.body[-1] == "Ships waiting at anchor began to unload in the evening."
+    assert a.dateline is not None and a.dateline.agency == "portnews.az"
+    assert "Telegram" not in " ".join(a.body)
+
+
+CUT_PAGE = """Museum buys a lost painting
+
+The city museum has bought a painting that was lost for a century, its director said on Friday.
+The work will go on show in the main hall next month, after restorers have cleaned"""
+
+
+def test_a_page_cut_inside_its_last_paragraph_keeps_it(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(CUT_PAGE, sources).article
+    assert a is not None
+    assert a.body[-1].endswith("after restorers have cleaned")

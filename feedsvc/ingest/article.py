@@ -31,6 +31,7 @@ class _Page:
     datelines: dict[int, tuple[Dateline, str, dates.Found | None]]
     gaps: list[int]  # page line indexes that are not this article's (news-line blocks)
     ctx: dates.Context
+    entries: dict[int, int]  # lines opening with a live blog's clock: how long the clock is
 
     def boundary(self, k: int) -> bool:
         """True when a news-line block stands between line ``k - 1`` and line ``k``."""
@@ -62,7 +63,11 @@ def _read(page_lines: list[str], skip: frozenset[int], ctx: dates.Context) -> _P
             if got and len(got[1].split()) >= 3:
                 found[k] = got
                 prose[k] = True
-    return _Page(ls, prose, found, sorted(skip), ctx)
+    entries = {k: n for k, line in enumerate(ls) if (n := heads.entry_clock(line.text))}
+    if len(ls) >= 2 and prose[-2] and not prose[-1] and ls[-1].words >= 6 and ls[-1].date is None \
+            and not ls[-1].furniture and ls[-1].index == ls[-2].last + 1:
+        prose[-1] = True  # the page was cut inside the paragraph after the last whole one
+    return _Page(ls, prose, found, sorted(skip), ctx, entries)
 
 
 def _runs(p: _Page) -> list[tuple[int, int]]:
@@ -76,7 +81,7 @@ def _runs(p: _Page) -> list[tuple[int, int]]:
             continue
         start = end = k
         j = k + 1
-        while j < n and not p.boundary(j) and j not in p.datelines:
+        while j < n and not p.boundary(j) and j not in p.datelines and j not in p.entries:
             if p.prose[j]:
                 end = j
                 j += 1
@@ -311,6 +316,8 @@ def assemble(page_lines: list[str], skip: frozenset[int], ctx: dates.Context, *,
         body[0] = rest
     elif h.dateline:
         dateline, stamp_dl = h.dateline
+    elif start in p.entries and body:
+        body[0] = body[0][p.entries[start]:]
     for k in range(end + 1, min(len(p.ls), end + 3)):
         m = heads.meta(p.ls[k], ctx)
         if h.stamp is None and m is not None and m.stamp is not None and not m.time_only:
@@ -383,12 +390,16 @@ def _body(p: _Page, start: int, end: int, roles: Roles,
             break
         roles[tail.index] = ("boilerplate", "a headline-like line after the body: a link to another story")
         kept.pop()
-    for k in kept:
+    for n, k in enumerate(kept):
         text = p.ls[k].text
         if body and not p.ls[k - 1].terminal and text[:1].islower() and k - 1 in kept:
             body[-1] = f"{body[-1]} {text}"
         else:
             body.append(text)
+        if n + 1 < len(kept) and datelines.closes_story(text):
+            for later in kept[n + 1:]:
+                roles[p.ls[later].index] = ("boilerplate", "after the credit that closes the story")
+            break
     if body:
         body[-1], closing = datelines.trailing_credit(body[-1])
         agency = agency or closing

@@ -122,6 +122,14 @@ def reported_by(paragraph: str) -> str | None:
 _CLOSING_PARENS = re.compile(r"\s*\((?P<inner>[^()]{0,80}\bby\b[^()]*|[A-Za-z][\w.-]{1,20})\)\s*$")
 
 
+_CLOSING_SOURCE = re.compile(rf"\((?:{_DOMAIN}|[A-Za-z]{{2,5}})\)\s*$")
+
+
+def closes_story(paragraph: str) -> bool:
+    """A paragraph that ends with the story's source in brackets (``… (site.az)``): nothing after it is the story's."""
+    return len(paragraph) > 40 and bool(_CLOSING_SOURCE.search(paragraph))
+
+
 def trailing_credit(paragraph: str) -> tuple[str, str | None]:
     """A last paragraph without its closing credit (``… (Editing by …)``, ``… (xyz)``), and the agency named."""
     m = _CLOSING_PARENS.search(paragraph)

@@ -115,6 +115,16 @@ def meta(line: Line, ctx: dates.Context) -> Meta | None:
     return None
 
 
+_ENTRY = re.compile(r"^(?:\d{1,2}[:.]\d{2}|[012]\d[0-5]\d)(?:\s*(?:[AaPp]\.?[Mm]\.?|Uhr|GMT|UTC|[A-Z]{3}))?"
+                    r"(?:\s*/\s*\d{1,2}[:.]\d{2}(?:\s*[A-Z]{2,4})?)?\s*(?:[—–:]|-\s)\s*(?=\S)")
+
+
+def entry_clock(text: str) -> int:
+    """How many characters of ``text`` are a live blog's clock opening an entry (``14:05 GMT — …``)."""
+    m = _ENTRY.match(text)
+    return m.end() if m else 0
+
+
 def combine(day: dates.Found, clock: dates.Found) -> dates.Found:
     """A date printed on one line and its time on the next."""
     d, c = day.stamp.value, clock.stamp.value

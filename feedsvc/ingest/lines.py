@@ -149,7 +149,7 @@ def _separated(text: str, inner_stop: bool) -> bool:
 
 _CHROME_WORDS = re.compile(
     r"\b(?:cookies?|newsletter|subscribe|subscription|sign up|log in|all rights reserved|copyright|"
-    r"подпис\w+|рассылк\w+|все права защищены|abunə|abone|bülten|tüm hakları|bütün hüquqlar)\b",
+    r"подписаться|подпишитесь|подписывайтесь|рассылк\w+|все права защищены|abunə|abone|bülten|tüm hakları|bütün hüquqlar)\b",
     re.IGNORECASE,
 )
 
@@ -189,7 +189,8 @@ def is_prose(line: Line, last: bool = False) -> bool:
         return False
     if line.stop_share and line.stop_share < 0.05 and line.words < 25:
         return False
-    if line.terminal and (line.words >= 12 or line.words >= 4 and line.text.rstrip(_CLOSERS).endswith(".")):
+    if line.terminal and (line.words >= 20 or line.words >= 12 and not line.text.rstrip(_CLOSERS).endswith(("?", "!"))
+                          or line.words >= 4 and line.text.rstrip(_CLOSERS).endswith(".")):
         return True
     if line.inner_stop and (line.words >= 20 or last and line.words >= 12):
         return True

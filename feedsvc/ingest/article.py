@@ -44,6 +44,8 @@ class _Page:
     def stop(self, k: int) -> bool:
         """A line no body runs past: a heading of other stories, a closing credit, another story's time."""
         line = self.ls[k]
+        if k in self.entries or k in self.datelines:
+            return True  # another entry of a live blog, another story's dateline
         if boilerplate.is_navigation(line.text) or boilerplate.is_newsline_heading(line.text):
             return True
         if heads.is_end_credit(line.text) or line.words <= 4 and line.text.casefold().startswith(_LINKS_AFTER):

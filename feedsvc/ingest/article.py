@@ -183,8 +183,15 @@ def _head(p: _Page, start: int, roles: Roles) -> _Head:
             else:
                 captions.insert(0, Caption("", credit))
         elif lines.is_title_like(line):
+            below = p.ls[k + 1].text if k + 1 < len(p.ls) else ""
+            cut = line.text.rstrip(".…")
             if candidates and line.text.casefold() == p.ls[candidates[-1]].text.casefold():
                 roles[line.index] = ("boilerplate", "the headline printed again")
+            elif cut != line.text and len(cut) >= 20 and below.startswith(cut) and k + 1 < start:
+                roles[line.index] = ("caption", "a shortened caption, printed whole below")
+                if candidates and candidates[-1] == k + 1:
+                    candidates.pop()
+                    roles[p.ls[k + 1].index] = ("caption", "a caption printed whole under its short form")
             else:
                 candidates.append(k)
             if len(candidates) >= 3:
@@ -224,7 +231,12 @@ def _choose_title(p: _Page, out: _Head, candidates: list[int], metas: list[int],
     for c in shown:
         if c > title:
             name = heads.category_of(p.ls[c].text) if p.ls[c].words <= 3 else None
-            if name and c == shown[0] and out.category is None and _above_meta(p, c):
+            if name and datelines.names_organisation(name) and _above_meta(p, c):
+                out.byline = out.byline or name
+                out.agency = out.agency or name
+                roles[p.ls[c].index] = ("meta", "an agency's byline between the headline and its time")
+                continue
+            if name and out.category is None and _above_meta(p, c):
                 out.category = name
                 roles[p.ls[c].index] = ("category", "a section name between the headline and its time")
                 continue

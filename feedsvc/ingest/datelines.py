@@ -139,6 +139,11 @@ def trailing_credit(paragraph: str) -> tuple[str, str | None]:
     return paragraph[:m.start()].rstrip(), None if " by " in f" {inner} " else inner
 
 
+def names_organisation(name: str) -> bool:
+    """A name with an organisation's word in it (``… Press``, ``… Agency``) or a site's address."""
+    return bool(_ORG_WORDS.search(name)) or bool(re.search(_DOMAIN, name))
+
+
 def is_organisation(name: str) -> bool:
     """A byline that names an organisation rather than a person."""
     words = name.split()

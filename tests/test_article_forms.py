@@ -368,3 +368,36 @@ def test_a_page_cut_inside_its_last_paragraph_keeps_it(sources) -> None:  # type
     a = parse(CUT_PAGE, sources).article
     assert a is not None
     assert a.body[-1].endswith("after restorers have cleaned")
+
+
+DATELINE_ALONE = """Ministers agree on a new rail link
+
+HARBOURTON, Eastland, Nov. 2
+Wire:
+The transport ministers of two neighbouring countries agreed on Saturday to build a rail link between their capitals.
+
+Work is due to begin next year.
+"""
+
+
+def test_a_dateline_on_its_own_lines_with_its_agency(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(DATELINE_ALONE, sources).article
+    assert a is not None and a.title == "Ministers agree on a new rail link"
+    assert a.dateline is not None and (a.dateline.place, a.dateline.agency) == ("HARBOURTON", "Wire")
+    assert a.published is not None and a.published.value.strftime("%m-%d") == "11-02" and a.published.inferred
+    assert a.body[0].startswith("The transport ministers")
+
+
+HOUR_MARK = """Le marché couvert rouvre ses portes
+
+9 juin 2024, 18h05 | mis à jour : 9 juin 2024, 19h10
+
+Le marché couvert de la ville a rouvert dimanche après deux ans de travaux, a annoncé la mairie.
+"""
+
+
+def test_a_clock_written_with_an_h(sources) -> None:  # type: ignore[no-untyped-def]
+    text = HOUR_MARK.replace("9 juin 2024", "9 June 2024")  # the month names are the date module's business
+    a = parse(text, sources).article
+    assert a is not None and a.published is not None
+    assert a.published.value.strftime("%Y-%m-%d %H:%M") == "2024-06-09 18:05"

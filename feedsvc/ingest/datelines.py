@@ -38,7 +38,7 @@ _DATELINES = tuple(re.compile(rx) for rx in (
 _OPENING = re.compile(rf"[{UP}]{{2}}|[{UP}][\w’'-]*[.,/]|\d{{1,2}}\s|[{UP}][\w’'-]*\s[{UP}][\w’'-]*[,(]")
 _CAPS_ONLY = (_DATELINES[0], _DATELINES[6])  # forms that would take any capitalised words for a place
 # A dateline on a line of its own: ``KABUL, Afghanistan`` or ``BAKU, Azerbaijan, Nov. 2``.
-_ALONE = re.compile(rf"^(?P<place>[{UP}]{{3,}}[{UP}'’.\-/ ]*)(?:,\s+[{UP}][\w’'.]+(?:\s[\w’'.]+){{0,2}}){{1,2}}"
+_ALONE = re.compile(rf"^(?P<place>[{UP}]{{3,}}[{UP}'’.\-/ ]*)(?:,\s+[{UP}][^\W\d][\w’'.]*(?:\s[^\W\d][\w’'.]*){{0,2}}){{1,2}}"
                     r"(?:,\s+(?P<date>[^\W\d]+\.?\s+\d{1,2}|\d{1,2}\s+[^\W\d]+\.?))?$")
 _AGENCY_ALONE = re.compile(rf"^(?P<agency>[{UP}][\w.&-]{{1,30}}):$")
 

@@ -35,6 +35,7 @@ _HOME = re.compile(r"^(?:home|main|главная|головна|ana səhifə|an
 _CRUMB = re.compile(r"\s*(?:/|\||»|›|>|•|·)\s*")
 
 
+_H_CLOCK = re.compile(r"^\s*(?:,|à|at|в|saat)?\s*(\d{1,2})\s?h\s?(\d{2})\b")  # 14 Nov. 2015, 23h27
 _PRINTED_OFFSET = re.compile(r"^\W{0,3}\(?(?:UTC|GMT)\s*(?P<s>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\)?")
 # Weekday names print before a date; they are no section name.
 _WEEKDAY_NAMES = """monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun
@@ -95,6 +96,12 @@ def meta(line: Line, ctx: dates.Context) -> Meta | None:
             pass
         else:
             return None
+    clock = _H_CLOCK.match(text[found.end:]) if found.stamp.precision == "day" else None
+    if clock and int(clock.group(1)) < 24 and int(clock.group(2)) < 60:
+        value = found.stamp.value.replace(hour=int(clock.group(1)), minute=int(clock.group(2)))
+        found = dates.Found(Stamp(value, "minute", found.stamp.inferred), found.start, found.end + clock.end(),
+                            found.year_missing)
+        out = Meta(stamp=found, time_only=out.time_only, category=out.category)
     zone = _PRINTED_OFFSET.search(text[found.end:])
     if zone and ":" in text[:found.end]:
         offset = timedelta(hours=int(zone.group("h")), minutes=int(zone.group("m") or 0))

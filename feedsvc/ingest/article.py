@@ -50,6 +50,10 @@ class _Page:
             return True
         if heads.is_end_credit(line.text) or line.words <= 4 and line.text.casefold().startswith(_LINKS_AFTER):
             return True
+        if line.words <= 3 and not line.digits and line.text[:1].isupper() and not self.prose[k] \
+                and k + 1 < len(self.ls) and not self.prose[k + 1] and lines.is_title_like(self.ls[k + 1]) \
+                and heads.caption_credit(self.ls[k + 1].text) is None:
+            return True  # a heading over a list of other stories
         return line.date is not None and not self.prose[k] and line.words <= 16
 
 
@@ -67,7 +71,8 @@ def _read(page_lines: list[str], skip: frozenset[int], ctx: dates.Context) -> _P
                 prose[k] = True
     entries = {k: n for k, line in enumerate(ls) if (n := heads.entry_clock(line.text))}
     if len(ls) >= 2 and prose[-2] and not prose[-1] and ls[-1].words >= 6 and ls[-1].date is None \
-            and not ls[-1].furniture and ls[-1].index == ls[-2].last + 1:
+            and not ls[-1].furniture and ls[-1].index - ls[-2].last <= 3 \
+            and not any(ls[-2].last < i < ls[-1].index for i in skip):
         prose[-1] = True  # the page was cut inside the paragraph after the last whole one
     return _Page(ls, prose, found, sorted(skip), ctx, entries)
 

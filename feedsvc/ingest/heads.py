@@ -147,10 +147,11 @@ _CAPTION_CREDIT = re.compile(
 
 
 _WORDED_CREDIT = re.compile(r"^(?P<text>.{8,}?)\s*(?:\[(?P<b>(?:photo|фото|foto)/[^\]]{2,40})\]|"
+                            r"\((?P<p>[^()]{2,60}\bvia\s[^()]{1,30}|(?:photo|фото|foto)\b[^()]{1,60})\)|"
                             r"(?P<w>(?:photo|фото|foto|credit)\s*:\s*[^.]{2,60}))$", re.IGNORECASE)
 
 
-_CREDIT_HINT = re.compile(r"/|photo|фото|foto|credit|©|\(c\)|image", re.IGNORECASE)
+_CREDIT_HINT = re.compile(r"/|photo|фото|foto|credit|©|\(c\)|image|\bvia\b", re.IGNORECASE)
 
 
 def caption_credit(text: str) -> tuple[str, str] | None:
@@ -159,7 +160,7 @@ def caption_credit(text: str) -> tuple[str, str] | None:
         return None
     w = _WORDED_CREDIT.match(text)
     if w:
-        return w.group("text").strip(), credit_value(w.group("b") or w.group("w"))
+        return w.group("text").strip(), credit_value(w.group("b") or w.group("p") or w.group("w"))
     if text.rstrip().endswith((".", "!", "?")):
         return None
     m = _CAPTION_CREDIT.match(text)

@@ -401,3 +401,39 @@ def test_a_clock_written_with_an_h(sources) -> None:  # type: ignore[no-untyped-
     a = parse(text, sources).article
     assert a is not None and a.published is not None
     assert a.published.value.strftime("%Y-%m-%d %H:%M") == "2024-06-09 18:05"
+
+
+LIST_AFTER = """Harbour bridge opens to traffic
+
+The new harbour bridge opened to traffic on Monday, a year later than planned, the city council said.
+
+Drivers crossed it for free on the first day.
+
+Latest
+Tram fares rise from next month
+City library extends its opening hours
+Rain expected for the weekend
+"""
+
+
+def test_a_heading_over_other_stories_ends_the_body(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(LIST_AFTER, sources).article
+    assert a is not None
+    assert a.body[-1] == "Drivers crossed it for free on the first day."
+
+
+VIA_CREDIT = """Floodwater recedes in the river valley
+
+Residents return to their homes after the flood (Regional Police Press Office via Wire)
+
+Floodwater began to recede in the river valley on Tuesday, and residents returned to clean their homes.
+
+Officials said the main road would reopen on Thursday.
+"""
+
+
+def test_a_caption_credited_in_brackets(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(VIA_CREDIT, sources).article
+    assert a is not None and a.title == "Floodwater recedes in the river valley"
+    assert a.captions[0].credit == "Regional Police Press Office via Wire"
+    assert a.body[0].startswith("Floodwater began to recede")

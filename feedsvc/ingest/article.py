@@ -231,6 +231,11 @@ def _choose_title(p: _Page, out: _Head, candidates: list[int], metas: list[int],
                  and not any(k > shown[0] for k in metas))
         if standfirst or label or timed:
             title = longer[0]
+            for far_up in (c for c in shown if c < title and p.ls[c].words >= 4):
+                chosen, above = p.ls[title], p.ls[far_up]
+                if not chosen.repeated and (chosen.terminal or chosen.words >= 15 and chosen.words > above.words):
+                    title = far_up  # the line taken was itself a standfirst
+                break
     out.title = title
     roles[p.ls[title].index] = ("title", "the headline-like line nearest above the body")
     for c in shown:
@@ -337,7 +342,7 @@ def assemble(page_lines: list[str], skip: frozenset[int], ctx: dates.Context, *,
         dateline, stamp_dl = h.dateline
     elif start in p.entries and body:
         body[0] = body[0][p.entries[start]:]
-    for k in range(end + 1, min(len(p.ls), end + 3)):
+    for k in range(end + 1, min(len(p.ls), end + 4)):
         m = heads.meta(p.ls[k], ctx)
         if h.stamp is None and m is not None and m.stamp is not None and not m.time_only:
             h.stamp = m.stamp

@@ -59,7 +59,8 @@ class Meta:
 
 def _name_like(text: str, most: int = 4) -> bool:
     words = text.split()
-    return 1 <= len(words) <= most and all(w[:1].isalpha() or w[:1] in "«\"“" for w in words) and not text.endswith(".")
+    return 1 <= len(words) <= most and all(w[:1].isalpha() or w[:1] in "«\"“&" for w in words) \
+        and not text.endswith(".")
 
 
 def meta(line: Line, ctx: dates.Context) -> Meta | None:

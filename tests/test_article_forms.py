@@ -437,3 +437,22 @@ def test_a_caption_credited_in_brackets(sources) -> None:  # type: ignore[no-unt
     assert a is not None and a.title == "Floodwater recedes in the river valley"
     assert a.captions[0].credit == "Regional Police Press Office via Wire"
     assert a.body[0].startswith("Floodwater began to recede")
+
+
+ARCHIVE_PHOTO = """Pipeline talks stall again
+
+FILE - Workers weld a section of pipe near the border, March 3, 2021.
+FILE - Workers weld a section of pipe near the border, March 3, 2021.
+
+Talks on a new gas pipeline stalled again on Monday, an official told a news agency, as the two sides disagreed over prices.
+
+The next round is planned for the spring, reports Pipewire.org.
+"""
+
+
+def test_archive_photo_captions_and_the_agency_named_in_the_text(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(ARCHIVE_PHOTO, sources).article
+    assert a is not None and a.title == "Pipeline talks stall again"
+    assert a.dateline is not None and a.dateline.place is None and a.dateline.agency == "Pipewire.org"
+    assert a.body[0].startswith("Talks on a new gas pipeline")
+    assert a.captions[0].text.startswith("FILE - Workers weld")

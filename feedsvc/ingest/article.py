@@ -61,7 +61,7 @@ def _read(page_lines: list[str], skip: frozenset[int], ctx: dates.Context) -> _P
     ls = lines.read(page_lines, skip, ctx)
     last = ls[-1].index if ls else -1
     prose = [lines.is_prose(line, last=line.index == last) and heads.caption_credit(line.text) is None
-             for line in ls]
+             and not datelines.is_file_photo(line.text) for line in ls]
     found: dict[int, tuple[Dateline, str, dates.Found | None]] = {}
     for k, line in enumerate(ls[:200]):
         if line.words >= 3 and not line.furniture:
@@ -173,9 +173,9 @@ def _head(p: _Page, start: int, roles: Roles) -> _Head:
         if m:
             metas.append((k, m))
             roles[line.index] = ("meta", "a time, category or byline line near the headline")
-        elif heads.caption_credit(line.text):
-            text, credit = heads.caption_credit(line.text) or ("", "")
-            roles[line.index] = ("caption", "a caption ending in its photo credit")
+        elif heads.caption_credit(line.text) or datelines.is_file_photo(line.text):
+            text, credit = heads.caption_credit(line.text) or (line.text, None)
+            roles[line.index] = ("caption", "a caption with its credit, or of an archive photo")
             captions.insert(0, Caption(text, credit))
         elif heads.is_photo_credit(line.text):
             roles[line.index] = ("credit", "a photo credit")
@@ -390,6 +390,9 @@ def _body(p: _Page, start: int, end: int, roles: Roles,
             text, credit = heads.caption_credit(line.text) or ("", "")
             roles[line.index] = ("caption", "a caption ending in its photo credit")
             add_caption(captions, text, credit)
+        elif datelines.is_file_photo(line.text):
+            roles[line.index] = ("caption", "the caption of an archive photo")
+            add_caption(captions, line.text, None)
         elif heads.is_photo_credit(line.text):
             roles[line.index] = ("credit", "a photo credit inside the body")
             credit = heads.credit_value(line.text)

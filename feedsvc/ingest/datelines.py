@@ -28,7 +28,7 @@ _DATELINES = tuple(re.compile(rx) for rx in (
     (rf"^(?:[{UP}][\w’'-]+,\s+)?{_CAP_PLACE},\s+(?P<date>\d{{1,2}}\s+[^\W\d]+|[^\W\d]+\.?\s+\d{{1,2}})\s+"
      rf"/(?P<agency>[^,/]{{2,30}})[^/]{{0,40}}/\.?\s*"),
     # MOSCOW, March 3 —     MOSCOW —     SULAIMANI, Some region,—
-    (rf"^{_PLACE}(?:,\s+(?P<date>[^\W\d]+\.?\s+\d{{1,2}}|\d{{1,2}}\s+[^\W\d]+))?,?\s*{_DASH}\s+(?P<agency>)"
+    (rf"^{_PLACE}(?:,\s+(?P<date>[^\W\d]+\.?\s+\d{{1,2}}|\d{{1,2}}\s+[^\W\d]+))?(?:,\s*|\s+){_DASH}\s+(?P<agency>)"
      r"(?=\S)"),
     rf"^(?P<place>[{UP}]{{3,}}[{UP}'’.\-/ ]*?),\s+[^,—–]{{2,40}}?,\s*—\s*(?P<agency>)(?=\S)",
     # MOSCOW, March 4 President …  (wire copy with no mark after the date)
@@ -55,17 +55,26 @@ _REPORTS = re.compile(
     rf"(?P<pre>{_DOMAIN})[\"»”]?\s+(?:reports|reported|xəbər verir|xəbər yayıb|haber verdi|bildirir|"
     r"сообщает|сообщил|передает|передаёт|подготовил|повідомляє)"
     rf"|(?:reports|передает|передаёт|сообщает|повідомляє|according to)\s+[\"«“]?(?P<post>{_DOMAIN})"
+    rf"|\b(?:как|як)\s+(?:передает|передаёт|сообщает|передає|повідомляє|пишет|пише)\s+[\"«“]?(?P<as>[{UP}][\w.-]{{1,30}})"
     rf"|[\"«“](?P<quoted>[{UP}][\w.-]{{1,30}})[\"»”]\s+(?:reports|xəbər verir|сообщает|передает|bildirir)",
     re.IGNORECASE,
 )
-_REPORT_WORDS = re.compile(r"reports|reported|xəbər|haber|bildirir|сообща|переда|подготовил|повідомляє|according",
+_REPORT_WORDS = re.compile(r"reports|reported|xəbər|haber|bildirir|сообща|переда|подготовил|повідомляє|according|пише",
                            re.IGNORECASE)
 _ORG_WORDS = re.compile(r"\b(?:press|agency|agence|agentur|agentliyi|ajansı|агентство|агентство)\b", re.IGNORECASE)
 
 
+_FILE_PHOTO = re.compile(r"^FILE\s*[-–—:]")
+
+
+def is_file_photo(text: str) -> bool:
+    """The wire agencies' mark of an archive photo's caption (``FILE - In this photo …``): no dateline."""
+    return bool(_FILE_PHOTO.match(text))
+
+
 def match(text: str, ctx: dates.Context) -> tuple[Dateline, str, dates.Found | None] | None:
     """The dateline that opens ``text``, the text after it, and the date it printed."""
-    if not _OPENING.match(text):
+    if not _OPENING.match(text) or is_file_photo(text):
         return None
     for rx in _DATELINES:
         m = rx.match(text)
@@ -112,7 +121,7 @@ def reported_by(paragraph: str) -> str | None:
     """The site or agency a paragraph says it comes from (``Site.az reports``, ``… (xyz)``)."""
     m = _REPORTS.search(paragraph) if _REPORT_WORDS.search(paragraph) else None
     if m:
-        return (m.group("pre") or m.group("post") or m.group("quoted")).strip(" .")
+        return (m.group("pre") or m.group("post") or m.group("as") or m.group("quoted")).strip(" .,")
     m = _TRAILING_CREDIT.search(paragraph)
     if m and not m.group("agency").isdigit():
         return m.group("agency")

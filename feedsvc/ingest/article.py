@@ -162,7 +162,7 @@ def _head(p: _Page, start: int, roles: Roles) -> _Head:
             k -= 1
             continue
         if line.furniture or line.separated:
-            if candidates and line.separated and out.crumb is None:
+            if line.separated and out.crumb is None:
                 out.crumb = heads.category_of(line.text)
             roles[line.index] = ("boilerplate", "site furniture" if line.furniture else "a row of menu items")
             if candidates:

@@ -193,12 +193,10 @@ def category_of(text: str) -> str | None:
     """A section name printed alone or as breadcrumbs (``News / World``): its last crumb."""
     if any(c.isdigit() for c in text) or len(text) > 60:
         return None
-    crumbs = [c for c in _CRUMB.split(text) if c.strip()]
+    crumbs = [c for c in _CRUMB.split(text.strip(" |/»›>•·")) if c.strip()]
     if not crumbs or all(len(c.strip()) <= 3 for c in crumbs):  # a language switch, not a section
         return None
-    last = crumbs[-1].strip()
-    if len(crumbs) == 1:
-        last = _HOME.sub("", last).strip() or last
+    last = _HOME.sub("", crumbs[-1].strip()).strip() or crumbs[-1].strip()
     if not _name_like(last, 4) or boilerplate.is_furniture(last):
         return None
     return last

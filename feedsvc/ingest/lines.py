@@ -141,7 +141,7 @@ def _evidence(text: str, lang: str | None) -> tuple[int, float, bool, bool, bool
 
 def _separated(text: str, inner_stop: bool) -> bool:
     """A row of menu items, breadcrumbs, or headlines strung together with dashes."""
-    if len(_SEPARATORS.findall(f" {text} ")) >= 2:
+    if len(_SEPARATORS.findall(f" {text} ")) >= 2 or len(text) < 80 and (text.endswith(" |") or text.startswith("| ")):
         return True
     dashes = len(_LIST_DASH.findall(text))
     return dashes >= 6 or dashes >= 3 and not inner_stop

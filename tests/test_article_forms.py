@@ -456,3 +456,28 @@ def test_archive_photo_captions_and_the_agency_named_in_the_text(sources) -> Non
     assert a.dateline is not None and a.dateline.place is None and a.dateline.agency == "Pipewire.org"
     assert a.body[0].startswith("Talks on a new gas pipeline")
     assert a.captions[0].text.startswith("FILE - Workers weld")
+
+
+CUT_AFTER_HEADLINE = """Most read
+Ferry fares rise in the spring 10:15 09.06.2024
+New school opens in the old mill 09:40 09.06.2024
+
+Culture
+The harbour festival returns after a long break
+
+Anna Example
+9 June 2024, 13:55
+
+1204
+
+The harbour festival returns after a long break
+Share
+
+The fest"""
+
+
+def test_a_page_cut_just_after_its_headline(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(CUT_AFTER_HEADLINE, sources).article
+    assert a is not None and a.title == "The harbour festival returns after a long break"
+    assert a.published is not None and a.published.value.strftime("%Y-%m-%d %H:%M") == "2024-06-09 13:55"
+    assert a.body == ("The fest",)

@@ -165,7 +165,7 @@ def _head(p: _Page, start: int, roles: Roles) -> _Head:
             if line.separated and out.crumb is None:
                 out.crumb = heads.category_of(line.text)
             roles[line.index] = ("boilerplate", "site furniture" if line.furniture else "a row of menu items")
-            if candidates:
+            if candidates and not (line.symbols or lines.is_counter(line.text)):
                 break
             k -= 1
             continue
@@ -313,12 +313,27 @@ def _choose(p: _Page, runs: list[tuple[int, int]]) -> tuple[tuple[int, int], _He
     return run, h, roles
 
 
+def _cut_short(p: _Page) -> tuple[tuple[int, int], _Head, Roles] | None:
+    """A page cut just after its headline: the words of the body's first line that it still holds."""
+    k = len(p.ls) - 1
+    if k < 1 or p.prose[k] or p.ls[k].furniture or p.ls[k].date is not None or p.ls[k].terminal \
+            or p.ls[k].words > 6 or p.ls[k].index - p.ls[k - 1].last > 3:
+        return None
+    roles: Roles = {}
+    h = _head(p, k, roles)
+    if h.title is None or h.stamp is None and not (h.category or h.byline):
+        return None
+    return (k, k), h, roles
+
+
 def assemble(page_lines: list[str], skip: frozenset[int], ctx: dates.Context, *, source: str | None,
              meta: PageMeta, lede_first: bool = False) -> Assembly:
     """The article of a page (or None, saying what was missing), and the role of every line."""
     p = _read(page_lines, skip, ctx)
     warnings: list[str] = []
     chosen = _choose(p, _runs(p))
+    if chosen is None or chosen[1].title is None:
+        chosen = _cut_short(p) or chosen
     if chosen is None:
         return Assembly(None, {}, (), "no paragraph of running text")
     (start, end), h, roles = chosen

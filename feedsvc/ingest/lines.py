@@ -115,7 +115,8 @@ def read(lines: list[str], skip: frozenset[int], ctx: dates.Context) -> list[Lin
     for i, text, last in _unwrapped(kept, stops):
         words, share, terminal, inner, chrome, separated, symbols, digits = _evidence(text, lang)
         found = None
-        if len(text) < 60 or _DIGIT.search(text):
+        # times matter only on short lines: meta lines, headlines led by a date, other stories' stamps
+        if len(text) < 60 or words <= 24 and _DIGIT.search(text):
             found = dates.find(text, ctx, allow_relative=True)
             if found is None and len(text) <= 60:
                 found = dates.find_time_only(text, ctx)
@@ -165,6 +166,11 @@ def _is_share_row(text: str) -> bool:
         return False
     words = [w for w in re.split(r"[\W_]+", text.casefold()) if w]
     return bool(words) and len(words) <= 8 and all(w in _SHARE for w in words)
+
+
+def is_counter(text: str) -> bool:
+    """A share, view or comment counter, or a share row: furniture that sits between a headline and its time."""
+    return boilerplate.is_widget(text) or _is_share_row(text)
 
 
 def is_chrome(text: str) -> bool:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from feedsvc.topics import language
 from feedsvc.topics import taxonomy as topics
 from feedsvc.topics.classify import Item
 
@@ -30,7 +29,7 @@ def topics_of(title: str, **kw: str) -> set[str]:
     ("Le parlement a adopté le budget de l'année prochaine", "fr"),
 ])
 def test_language_is_identified(text: str, code: str) -> None:
-    assert language.detect(text) == code
+    assert TAXONOMY.decide(Item(text)).language == code
 
 
 @pytest.mark.parametrize(("title", "wanted"), [

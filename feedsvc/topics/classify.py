@@ -17,6 +17,7 @@ from .lexicon import Lexicon
 from .words import tokens
 
 THRESHOLD = 1.0
+SHORT_TITLE = 4  # words: the language of a shorter headline is judged with its lede
 LEDE_WEIGHT = 0.5
 WEAK = 0.5
 # Topics of hard news: a foreign country named in one of these makes the item world news.
@@ -64,8 +65,12 @@ class Decision:
 
 def decide(lexicon: Lexicon, item: Item, *, builtin: dict[str, str], pins: Pins = Pins()) -> Decision:
     """Topics of ``item``; ``builtin`` maps each taxonomy slug to the lexicon topic whose words it uses."""
-    text = item.title + (" " + item.lede if item.lede else "")
-    lang = item.language or language_mod.detect(text)
+    title_words = tokens(item.title)
+    lede_words = tokens(item.lede) if item.lede else []
+    short = len(title_words) < SHORT_TITLE and item.lede
+    lang = item.language or language_mod.detect(item.title + " " + item.lede if short else item.title)
+    if lang == language_mod.UNSURE_CYRILLIC:
+        lang = max(("ru", "uk"), key=lambda code: len(lexicon.index(code).hits(title_words + lede_words)))
     to_slug: dict[str, list[str]] = {}
     for slug, name in builtin.items():
         to_slug.setdefault(name, []).append(slug)
@@ -78,8 +83,6 @@ def decide(lexicon: Lexicon, item: Item, *, builtin: dict[str, str], pins: Pins 
             why.setdefault(slug, []).append(reason)
 
     index = lexicon.index(lang)
-    title_words = tokens(item.title)
-    lede_words = tokens(item.lede) if item.lede else []
     for name, term in _unique(index.hits(title_words)):
         note(name, _weight(term), f"headline word {term!r} ({lang})")
     for name, term in _unique(index.hits(lede_words)):

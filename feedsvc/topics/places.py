@@ -12,7 +12,7 @@ from pathlib import Path
 import pycountry
 
 from .lexicon import Lexicon, WordIndex
-from .words import Keys, fold
+from .words import APOSTROPHE, Keys, fold
 
 # Country names shorter than this (after the final vowel is dropped) only match whole.
 CORE_MIN = {"tr": 4, "az": 4, "kk": 4, "uz": 4, "ky": 4}
@@ -77,40 +77,39 @@ def _core(name: str, language: str) -> str | None:
 
 
 @lru_cache(maxsize=32)
-def _index(lexicon: Lexicon, language: str) -> tuple[WordIndex, tuple[tuple[str, str], ...]]:
-    """The index of country names of ``language`` (and English), and the stem entries matched by prefix."""
+def _index(lexicon: Lexicon, language: str) -> tuple[WordIndex, dict[str, tuple[str, ...]]]:
+    """The index of country names of ``language`` (and English), and the stems matched as a prefix."""
     entries: list[tuple[str, str]] = []
-    prefixes: list[tuple[str, str]] = []
+    stems: dict[str, set[str]] = {}
     languages = ("en",) if language == "en" else ("en", language)
     for lang in languages:
         for code, name in _names(lang):
             words = name.split()
             core = _core(name, lang) if len(words) == 1 else None
             if core:
-                prefixes.append((code, core[:-1]))
+                stems.setdefault(core[:-1], set()).add(code)
             else:
                 entries.append((code, " ".join(w + "=" for w in words)))
         for code, extra in lexicon.place_words.get(lang, {}).items():
             for term in extra:
                 if term.endswith("*"):
-                    prefixes.append((code, fold(term[:-1])))
+                    stems.setdefault(fold(term[:-1]), set()).add(code)
                 else:
                     entries.append((code, term))
     entries += [(code, " ".join(w + "=" for w in city.split())) for code, city in _zone_cities()]
     plain = Keys(language, None, 0, {})  # names match as written, whatever the language's stemmer does
-    return WordIndex.build(plain, entries), tuple(prefixes)
+    return WordIndex.build(plain, entries), {k: tuple(sorted(v)) for k, v in stems.items()}
 
 
 def countries(lexicon: Lexicon, language: str, words: list[str]) -> list[tuple[str, str]]:
     """(country code, the name found) for every country ``words`` name, in text order."""
-    index, prefixes = _index(lexicon, language)
+    index, stems = _index(lexicon, language)
     found = list(index.hits(words))
-    if prefixes:
-        for word in words:
-            low = fold(word)
-            if len(low) >= 4 and word[:1].isupper():
-                found += [(code, stem + "*") for code, stem in prefixes
-                          if low.startswith(stem) and len(low) - len(stem) <= PLACE_ENDINGS]
+    for word in words:
+        if len(word) >= 4 and word[:1].isupper():
+            low = fold(APOSTROPHE.split(word, 1)[0])
+            for n in range(max(3, len(low) - PLACE_ENDINGS), len(low) + 1):
+                found += [(code, low[:n] + "*") for code in stems.get(low[:n], ())]
     return found
 
 

@@ -67,8 +67,8 @@ def decide(lexicon: Lexicon, item: Item, *, builtin: dict[str, str], pins: Pins 
     """Topics of ``item``; ``builtin`` maps each taxonomy slug to the lexicon topic whose words it uses."""
     title_words = tokens(item.title)
     lede_words = tokens(item.lede) if item.lede else []
-    short = len(title_words) < SHORT_TITLE and item.lede
-    lang = item.language or language_mod.detect(item.title + " " + item.lede if short else item.title)
+    sample = item.title + " " + item.lede if item.lede and len(title_words) < SHORT_TITLE else item.title
+    lang = item.language or language_mod.detect(sample)
     if lang == language_mod.UNSURE_CYRILLIC:
         lang = max(("ru", "uk"), key=lambda code: len(lexicon.index(code).hits(title_words + lede_words)))
     to_slug: dict[str, list[str]] = {}

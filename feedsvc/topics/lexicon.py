@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -15,6 +15,9 @@ from .words import Keys, fold, keys_for, tokens
 
 # A hit: which topic, and which entry of the lexicon (for --explain).
 Hit = tuple[str, str]
+# What one word looks up to: its single-word hits, the phrases it may open, and its keys.
+_Looked = tuple[tuple[Hit, ...], tuple[tuple[Hit, tuple[str, ...]], ...], frozenset[str]]
+MEMO_WORDS = 100_000
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class WordIndex:
     phrases: dict[str, tuple[tuple[Hit, tuple[str, ...]], ...]]  # by the key of the phrase's first word
     endings: tuple[str, ...]  # ``*krieg``: words that end so (compounds)
     ending_hits: tuple[Hit, ...]
+    memo: dict[str, _Looked] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, keys: Keys, entries: Iterable[tuple[str, str]]) -> WordIndex:
@@ -53,19 +57,33 @@ class WordIndex:
 
     def hits(self, words: Sequence[str]) -> list[Hit]:
         """Every entry that ``words`` (printed tokens of one text) contain, in text order."""
-        keyed = [self.keys.of(w) for w in words]
+        looked = [self._word(w) for w in words]
         found: list[Hit] = []
-        for i, keys in enumerate(keyed):
-            low = keys[1][1:]
-            if self.endings and low.endswith(self.endings):
-                found.extend(h for e, h in zip(self.endings, self.ending_hits, strict=True)
-                             if low.endswith(e) and len(low) > len(e))
-            for key in keys:
-                found.extend(self.single.get(key, ()))
-                for hit, wanted in self.phrases.get(key, ()):
-                    if i + len(wanted) <= len(keyed) and all(k in keyed[i + j] for j, k in enumerate(wanted) if j):
-                        found.append(hit)
+        for i, (single, phrases, _) in enumerate(looked):
+            found.extend(single)
+            for hit, wanted in phrases:
+                if i + len(wanted) <= len(looked) and all(k in looked[i + j][2] for j, k in enumerate(wanted) if j):
+                    found.append(hit)
         return found
+
+    def _word(self, word: str) -> _Looked:
+        """One word's single-word hits, the phrases it may open, and its keys (memoised: words repeat)."""
+        got = self.memo.get(word)
+        if got is not None:
+            return got
+        keys = self.keys.of(word)
+        single: list[Hit] = []
+        phrases: list[tuple[Hit, tuple[str, ...]]] = []
+        low = keys[1][1:]
+        if self.endings and low.endswith(self.endings):
+            single += [h for e, h in zip(self.endings, self.ending_hits, strict=True) if low.endswith(e) and len(low) > len(e)]
+        for key in keys:
+            single += self.single.get(key, ())
+            phrases += self.phrases.get(key, ())
+        if len(self.memo) > MEMO_WORDS:
+            self.memo.clear()
+        self.memo[word] = got = (tuple(single), tuple(phrases), frozenset(keys))
+        return got
 
 
 @dataclass(frozen=True, eq=False)

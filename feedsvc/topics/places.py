@@ -77,7 +77,7 @@ def _core(name: str, language: str) -> str | None:
 
 
 @lru_cache(maxsize=32)
-def _index(lexicon: Lexicon, language: str) -> tuple[WordIndex, dict[str, tuple[str, ...]]]:
+def _index(lexicon: Lexicon, language: str) -> tuple[WordIndex, _Stems]:
     """The index of country names of ``language`` (and English), and the stems matched as a prefix."""
     entries: list[tuple[str, str]] = []
     stems: dict[str, set[str]] = {}
@@ -98,7 +98,7 @@ def _index(lexicon: Lexicon, language: str) -> tuple[WordIndex, dict[str, tuple[
                     entries.append((code, term))
     entries += [(code, " ".join(w + "=" for w in city.split())) for code, city in _zone_cities()]
     plain = Keys(language, None, 0, {})  # names match as written, whatever the language's stemmer does
-    return WordIndex.build(plain, entries), {k: tuple(sorted(v)) for k, v in stems.items()}
+    return WordIndex.build(plain, entries), _Stems((k, tuple(sorted(v))) for k, v in stems.items())
 
 
 def countries(lexicon: Lexicon, language: str, words: list[str]) -> list[tuple[str, str]]:
@@ -107,10 +107,22 @@ def countries(lexicon: Lexicon, language: str, words: list[str]) -> list[tuple[s
     found = list(index.hits(words))
     for word in words:
         if len(word) >= 4 and word[:1].isupper():
-            low = fold(APOSTROPHE.split(word, 1)[0])
-            for n in range(max(3, len(low) - PLACE_ENDINGS), len(low) + 1):
-                found += [(code, low[:n] + "*") for code in stems.get(low[:n], ())]
+            found += _by_stem(stems, word)
     return found
+
+
+@lru_cache(maxsize=50_000)
+def _by_stem(stems: _Stems, word: str) -> tuple[tuple[str, str], ...]:
+    """Countries whose name stem ``word`` starts with, a few letters of ending at most."""
+    low = fold(APOSTROPHE.split(word, 1)[0])
+    return tuple((code, low[:n] + "*") for n in range(max(3, len(low) - PLACE_ENDINGS), len(low) + 1)
+                 for code in stems.get(low[:n], ()))
+
+
+class _Stems(dict[str, tuple[str, ...]]):
+    """Country codes by name stem; hashed by identity, so lookups through it can be memoised."""
+
+    __hash__ = object.__hash__  # type: ignore[assignment]
 
 
 def of_place(lexicon: Lexicon, place: str) -> str | None:

@@ -104,7 +104,7 @@ def test_dateline_abroad_makes_world_news() -> None:
 
 
 def test_explain_names_the_signals() -> None:
-    decision = TAXONOMY.decide(Item("Президент Германии подписал указ", category="Политика"))
+    decision = TAXONOMY.decide(Item("Президент Германии подписал указ", category="Политика"), explain=True)
     assert decision.language == "ru"
     assert any("президент" in s for s in decision.signals["politics"])
     assert any("section 'Политика'" in s for s in decision.signals["politics"])

@@ -149,12 +149,12 @@ class Taxonomy:
         self._memo[key] = result = tuple(s for s in self.slugs if s in decision.topics)
         return result
 
-    def decide(self, item: Item, *, given: Iterable[str] = ()) -> Decision:
+    def decide(self, item: Item, *, given: Iterable[str] = (), explain: bool = False) -> Decision:
         """The topics of ``item`` and the signals behind each: the lexicon, then the user's rules."""
         pins = self._pins(item)
         for slug in given:
             pins.added.setdefault(slug, ("given by the source",))
-        return decide(self.lexicon, item, builtin=self.builtin, pins=pins)
+        return decide(self.lexicon, item, builtin=self.builtin, pins=pins, explain=explain)
 
     def _pins(self, item: Item) -> Pins:
         words = _TOKEN.findall(item.title + " " + (item.lede or "")) if self.index.any else []

@@ -29,20 +29,25 @@ class WordIndex:
     phrases: dict[str, tuple[tuple[Hit, tuple[str, ...]], ...]]  # by the key of the phrase's first word
     endings: tuple[str, ...]  # ``*krieg``: words that end so (compounds)
     ending_hits: tuple[Hit, ...]
+    capitals: tuple[tuple[str, Hit], ...] = ()  # ``UN*``: words in capitals that start so (UNESCO, UNDP)
     memo: dict[str, _Looked] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, keys: Keys, entries: Iterable[tuple[str, str]]) -> WordIndex:
         """``entries`` are (label, term): a word, ``word=`` for the exact form, ``*word`` for a word's end,
-        or words with spaces; a trailing ``~`` marks a weak word."""
+        ``CAPS*`` for words in capitals that start so, or words with spaces; a trailing ``~`` marks a weak word."""
         single: dict[str, list[Hit]] = {}
         phrases: dict[str, list[tuple[Hit, tuple[str, ...]]]] = {}
         endings: list[tuple[str, Hit]] = []
+        capitals: list[tuple[str, Hit]] = []
         for label, term in entries:
             parts = [p + "=" if term.endswith("=") and not p.endswith("=") else p for p in tokens(term)]
             if term.endswith("~") and parts:
                 parts[-1] += "~"
             if not parts:
+                continue
+            if len(parts) == 1 and term.endswith("*") and term[:-1].isupper():
+                capitals.append((term[:-1], (label, term)))
                 continue
             if len(parts) == 1 and term.startswith("*"):
                 endings.append((fold(term[1:].removesuffix("~")), (label, term)))
@@ -53,7 +58,7 @@ class WordIndex:
             else:
                 phrases.setdefault(wanted[0], []).append(((label, term), wanted))
         return cls(keys, {k: tuple(v) for k, v in single.items()}, {k: tuple(v) for k, v in phrases.items()},
-                   tuple(e for e, _ in endings), tuple(h for _, h in endings))
+                   tuple(e for e, _ in endings), tuple(h for _, h in endings), tuple(capitals))
 
     def hits(self, words: Sequence[str]) -> list[Hit]:
         """Every entry that ``words`` (printed tokens of one text) contain, in text order."""
@@ -77,6 +82,8 @@ class WordIndex:
         low = keys[1][1:]
         if self.endings and low.endswith(self.endings):
             single += [h for e, h in zip(self.endings, self.ending_hits, strict=True) if low.endswith(e) and len(low) > len(e)]
+        if self.capitals and word.isupper():
+            single += [h for start, h in self.capitals if word.startswith(start) and len(word) > len(start) + 1]
         for key in keys:
             single += self.single.get(key, ())
             phrases += self.phrases.get(key, ())

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 import pycountry
+import stop_words
 
 from .lexicon import Lexicon, WordIndex
 from .words import APOSTROPHE, Keys, fold
@@ -105,10 +106,38 @@ def countries(lexicon: Lexicon, language: str, words: list[str]) -> list[tuple[s
     """(country code, the name found) for every country ``words`` name, in text order."""
     index, stems = _index(lexicon, language)
     found = list(index.hits(words))
-    for word in words:
+    regions = _subdivisions(lexicon)
+    for i, word in enumerate(words):
         if len(word) >= 4 and word[:1].isupper():
             found += _by_stem(stems, word)
+            pair = word + " " + words[i + 1] if i + 1 < len(words) else ""
+            for name in (word, pair):
+                if name in regions:
+                    found.append((regions[name], name))
     return found
+
+
+@lru_cache(maxsize=4)
+def _subdivisions(lexicon: Lexicon) -> dict[str, str]:
+    """States, provinces and regions (ISO 3166-2 names from pycountry) of one or two words, as printed, by
+    country; a name that several countries use, or that is a common word, is left out."""
+    counts: dict[str, list[str]] = {}
+    for sub in pycountry.subdivisions:
+        name = sub.name.split(",")[0].split("(")[0].strip()
+        if 4 <= len(name) and len(name.split()) <= 2 and name[:1].isupper():
+            counts.setdefault(name, []).append(sub.country_code)
+    common = {fold(w) for lang in ("en", "de", "fr", "es", "it", "tr") for w in _common_words(lang)}
+    common |= {fold(w) for topics in lexicon.words.values() for terms in topics.values() for t in terms
+               for w in t.split()}
+    return {name: codes[0] for name, codes in counts.items()
+            if len(set(codes)) == 1 and not {fold(w) for w in name.split()} & common}
+
+
+def _common_words(language: str) -> list[str]:
+    try:
+        return list(stop_words.get_stop_words(language))
+    except stop_words.StopWordError:
+        return []
 
 
 @lru_cache(maxsize=50_000)

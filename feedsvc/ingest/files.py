@@ -77,3 +77,24 @@ def parse_file(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy,
     parsed = replace(parsed, article=article, newsline=tuple(classify_headline(h, taxonomy, sources.country(h.source))
                                                              for h in parsed.newsline))
     return parsed.to_json()
+
+
+def explain_file(path: Path, data: bytes, *, sources: Sources, max_bytes: int, captured: datetime,
+                 page_meta: PageMeta | None) -> list[str]:
+    """Every line of one page text with the role the parser gave it and why, then what came out."""
+    if path.suffix != ".txt":
+        raise IngestError("parse reads page texts (*.txt); JSON Lines are already structured", path=str(path))
+    try:
+        text = decode.decode(data, max_bytes=max_bytes)
+    except IngestError as exc:
+        raise exc.at(str(path)) from None
+    explained = pages.explain_page(text, sources=sources, meta=page_meta, captured=captured)
+    out = [f"{i + 1:4d} {role:<11} {' '.join(line.split())[:90]}  [{reason}]"
+           for i, role, reason, line in explained.lines]
+    if explained.page is None:
+        out.append(f"refused: {explained.refusal}")
+    else:
+        a = explained.page.article
+        out.append(f"article: {a.title if a.title_printed else None!r}" if a else "article: none")
+        out.append(f"news line: {len(explained.page.newsline)} headlines")
+    return out

@@ -1,5 +1,5 @@
 """Which language a headline is written in: letters only one language uses, then the stop words of the
-``stop-words`` package.
+``stopwordsiso`` package.
 
 A shipped statistical model (py3langid) was tried: its arrays cost about 100 MB in every ingest process,
 more than the whole ingest may use, while headlines in the corpus's languages are told apart by their
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import stop_words
+import stopwordsiso
 
 from .words import fold, tokens
 
@@ -30,13 +30,13 @@ _CYRILLIC = re.compile("[\u0400-\u052f]")
 # Cyrillic with no letter that only Russian or only Ukrainian writes: the classifier tries both.
 UNSURE_CYRILLIC = "ru|uk"
 # Latin-script languages told apart by stop words, and letters that lean towards one of them.
-_VOTERS = {"en": "english", "de": "german", "fr": "french", "tr": "turkish", "es": "spanish", "it": "italian"}
+_VOTERS = ("en", "de", "fr", "tr", "es", "it")
 _LEANS = {"de": frozenset("äöüß"), "fr": frozenset("éèêàâçœùû"), "es": frozenset("ñá¿¡"), "tr": frozenset("ç")}
 
 
 @lru_cache(maxsize=1)
 def _stop_words() -> dict[str, frozenset[str]]:
-    return {code: frozenset(fold(w) for w in stop_words.get_stop_words(name)) for code, name in _VOTERS.items()}
+    return {code: frozenset(fold(w) for w in stopwordsiso.stopwords(code)) for code in _VOTERS}
 
 
 @lru_cache(maxsize=20_000)

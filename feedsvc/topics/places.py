@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 import pycountry
-import stop_words
+import stopwordsiso
 
 from .lexicon import Lexicon, WordIndex
 from .words import APOSTROPHE, Keys, fold
@@ -126,21 +126,13 @@ def _subdivisions(lexicon: Lexicon) -> dict[str, str]:
         name = sub.name.split(",")[0].split("(")[0].strip()
         if 4 <= len(name) and len(name.split()) <= 2 and name[:1].isupper():
             counts.setdefault(name, []).append(sub.country_code)
-    common = {fold(w) for lang in ("en", "de", "fr", "es", "it", "tr") for w in _common_words(lang)}
+    common = {fold(w) for lang in ("en", "de", "fr", "es", "it", "tr") for w in stopwordsiso.stopwords(lang)}
     common |= {fold(w) for topics in lexicon.words.values() for terms in topics.values() for t in terms
                for w in t.split()}
     return {name: codes[0] for name, codes in counts.items()
             if len(set(codes)) == 1 and not {fold(w) for w in name.split()} & common}
 
 
-def _common_words(language: str) -> list[str]:
-    try:
-        return list(stop_words.get_stop_words(language))
-    except stop_words.StopWordError:
-        return []
-
-
-@lru_cache(maxsize=50_000)
 def _by_stem(stems: _Stems, word: str) -> tuple[tuple[str, str], ...]:
     """Countries whose name stem ``word`` starts with, a few letters of ending at most."""
     low = fold(APOSTROPHE.split(word, 1)[0])

@@ -6,9 +6,9 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import tzinfo
-from importlib import resources
 from pathlib import Path
 
+from .. import resources
 from ..errors import ConfigError
 from .config_files import field, read_toml
 from .places import home_of_zone
@@ -24,6 +24,7 @@ class Source:
     zone: str | None
     agencies: tuple[str, ...]
     phrases: tuple[str, ...]
+    lede: str = "standfirst"  # or "first-paragraph": the site prints its lede as the first paragraph
     country: str | None = None  # ISO 3166 alpha-2 home country: given, else the zone's
 
 
@@ -59,6 +60,10 @@ class Sources:
                 best = (at, phrase)
         return self._phrase_slug[best[1]] if best else None
 
+    def lede_first(self, slug: str | None) -> bool:
+        source = self.by_slug.get(slug or "")
+        return bool(source and source.lede == "first-paragraph")
+
     def name(self, slug: str | None) -> str | None:
         source = self.by_slug.get(slug or "")
         return source.name if source else slug
@@ -81,8 +86,17 @@ def _word_at(text: str, phrase: str, stop: int) -> int | None:
     return None
 
 
+_LEDES = ("standfirst", "first-paragraph")
+
+
+def _lede(value: str, where: str) -> str:
+    if value not in _LEDES:
+        raise ConfigError(f"{where}.lede: one of {', '.join(_LEDES)}, not {value!r}")
+    return value
+
+
 def default_path() -> Path:
-    return Path(str(resources.files("feedsvc") / "data" / "sources.toml"))
+    return resources.data_file("sources.toml")
 
 
 def load(path: Path | None, default_zone: str) -> Sources:
@@ -109,6 +123,7 @@ def load(path: Path | None, default_zone: str) -> Sources:
             zone=zone,
             agencies=tuple(field(table, "agencies", list, where, default=[])),
             phrases=tuple(field(table, "phrases", list, where, default=[])),
+            lede=_lede(field(table, "lede", str, where, default="standfirst"), where),
             country=(field(table, "country", str, where, default="") or home_of_zone(zone) or "").upper() or None,
         )
     phrases = [p for s in by_slug.values() for p in s.phrases]

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 
+from .. import resources
 from ..errors import ConfigError
 from . import lexicon as lexicon_mod
 from .classify import Decision, Item, Pins, decide
@@ -170,7 +170,7 @@ class Taxonomy:
 
 
 def default_path() -> Path:
-    return Path(str(resources.files("feedsvc") / "data" / "topics.toml"))
+    return resources.data_file("topics.toml")
 
 
 def load(path: Path | None = None) -> Taxonomy:

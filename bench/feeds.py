@@ -37,6 +37,10 @@ CANDIDATES = {
     "gunicorn gthread, 2x8": "gunicorn --workers 2 --threads 8 --worker-class gthread --bind 127.0.0.1:{port} "
                              "'{app}()'",
     "granian wsgi, 2 workers": "granian --interface wsgi --factory --workers 2 --host 127.0.0.1 --port {port} {app}",
+    "granian wsgi, 2 workers x 1 thread": "granian --interface wsgi --factory --workers 2 --blocking-threads 1 "
+                                          "--host 127.0.0.1 --port {port} {app}",
+    "granian wsgi, 2 workers x 4 threads": "granian --interface wsgi --factory --workers 2 --blocking-threads 4 "
+                                           "--host 127.0.0.1 --port {port} {app}",
 }
 
 
@@ -160,6 +164,7 @@ error_log stderr error;
 events {{ worker_connections 1024; }}
 http {{
   access_log off;
+  sendfile on; tcp_nopush on; keepalive_requests 1000000; open_file_cache max=16;
   client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
   uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
   server {{
@@ -238,6 +243,8 @@ def load_run(url: str, duration: int, out: Path) -> None:
             ngx, ngx_base = nginx(body, Path(tmp))
             try:
                 limit = wrk(ngx_base + FEED, duration)
+                ngx_etag = urllib.request.urlopen(ngx_base + FEED).headers["ETag"]
+                ngx_304 = wrk(ngx_base + FEED, duration, {"If-None-Match": ngx_etag})
             finally:
                 stop(ngx)
         results = [("Procfile warm 200", wrk(base + FEED, duration)),
@@ -261,6 +268,7 @@ def load_run(url: str, duration: int, out: Path) -> None:
         stop(proc)
     print(f"  wrk, {CONNECTIONS} connections, {duration}s each, {FEED} ({len(body)} bytes):")
     print(row("nginx, same bytes as a static file", limit, limit))
+    print(row("nginx 304 Not Modified", ngx_304, limit))
     for name, load in results:
         print(row(name, load, limit))
     print(row("naive (feedgen every request)", naive, limit))

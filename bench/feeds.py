@@ -306,7 +306,7 @@ def main() -> None:
         if pages == sizes[-1]:
             load_run(url, args.duration, args.out)
     if len(scale) >= 2:
-        (a, (cold_a, warm_a)), (b, (cold_b, warm_b)) = sorted(scale.items())[0], sorted(scale.items())[-1]
+        (a, (cold_a, warm_a)), (b, (cold_b, warm_b)) = min(scale.items()), max(scale.items())
         print(f"scale {a} -> {b} pages: cold render x{cold_b / cold_a:.2f}, warm latency x{warm_b / warm_a:.2f}")
     print(f"load after the run: {os.getloadavg()[0]:.2f}")
 

@@ -63,12 +63,14 @@ def entry(row: ItemRow, base_url: str, taxonomy: Taxonomy, sources: Sources,
             dateline = f"{row.dateline_place}{' (' + row.dateline_agency + ')' if row.dateline_agency else ''} —"
         content = article_html(row.lede, list(row.body), [dict(c) for c in row.captions], dateline)
     labels = {t.slug: t.title for t in taxonomy.topics}
+    codes = {t.slug: t.iptc for t in taxonomy.topics if t.iptc}
     zone = sources.zone(row.source)
     return Entry(
         id=row.uid, title=row.title, link=f"{base_url}/{kind}/{row.public_id}", published=row.published,
         updated=row.revised, summary=summary.text(row, source_name=sources.name, zone=zone, labels=labels,
                                                   related=related),
         content_html=content, authors=authors, categories=tuple((t, labels.get(t, t)) for t in row.topics),
+        subjects=tuple((codes[t], labels.get(t, t)) for t in row.topics if t in codes),
         day=summary.source_day(row, zone),
     )
 

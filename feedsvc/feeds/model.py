@@ -17,6 +17,7 @@ class Entry:
     content_html: str | None  # sanitised HTML with absolute URLs only
     authors: tuple[str, ...]
     categories: tuple[tuple[str, str], ...]  # (slug, title)
+    subjects: tuple[tuple[str, str], ...] = ()  # (IPTC Media Topic code, title) of the categories that have one
     day: date | None = None  # the source's calendar day, when the time is known only to the day
 
 

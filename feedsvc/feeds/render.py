@@ -20,6 +20,9 @@ GENERATOR = "feedsvc"
 
 
 UNTITLED = "(untitled)"
+# IPTC Media Topic codes as news agencies publish them: the term is the code, the scheme its vocabulary.
+IPTC_PREFIX = "medtop:"
+IPTC_SCHEME = "http://cv.iptc.org/newscodes/mediatopic/"
 
 
 def _clean(feed: Feed) -> Feed:
@@ -30,6 +33,7 @@ def _clean(feed: Feed) -> Feed:
         content_html=xml_text(e.content_html) or None if e.content_html else None,
         authors=tuple(a for a in (plain_name(a) for a in e.authors) if a),
         categories=tuple((xml_text(slug), xml_text(label).strip() or xml_text(slug)) for slug, label in e.categories),
+        subjects=tuple((xml_text(code), xml_text(label).strip() or xml_text(code)) for code, label in e.subjects),
     ) for e in feed.entries)
     title = xml_text(feed.title).strip() or UNTITLED
     return replace(feed, title=title, subtitle=xml_text(feed.subtitle).strip() or title, entries=entries)
@@ -68,6 +72,8 @@ def _generator(feed: Feed) -> FeedGenerator:
             fe.dc.dc_creator(author)
         for slug, label in entry.categories:
             fe.category(term=slug, label=label)
+        for code, _ in entry.subjects:  # no label: RSS would print it in place of the code
+            fe.category(term=code.removeprefix(IPTC_PREFIX), scheme=IPTC_SCHEME)
     return fg
 
 

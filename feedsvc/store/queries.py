@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
@@ -122,12 +122,41 @@ def related(conn: Connection, item_id: int, limit: int = 5) -> list[ItemRow]:
     return rows
 
 
+def related_to_words(conn: Connection, item_id: int, words: frozenset[str], limit: int = 5) -> list[ItemRow]:
+    """Articles whose coverage terms hold two or more of ``words`` (a headline's content words)."""
+    if len(words) < 2:
+        return []
+    shared = func.count()
+    matches = (select(item_terms.c.item_id, shared.label("shared"))
+               .where(item_terms.c.term.in_(sorted(words)), item_terms.c.item_id != item_id)
+               .group_by(item_terms.c.item_id).having(shared >= 2)
+               .order_by(shared.desc(), item_terms.c.item_id).limit(limit)).subquery()
+    return _rows(conn, select(*_COLS).join(matches, matches.c.item_id == items.c.id)
+                 .order_by(matches.c.shared.desc(), items.c.id))
+
+
+def same_hour(conn: Connection, row: ItemRow, start: datetime, limit: int = 12) -> list[ItemRow]:
+    """The source's other headlines in the hour from ``start``: the news line the item was part of."""
+    if row.source is None:
+        return []
+    return _rows(conn, select(*_COLS).where(
+        items.c.source == row.source, items.c.kind == "headline", items.c.id != row.id,
+        items.c.sort_at >= start, items.c.sort_at < start + timedelta(hours=1),
+    ).order_by(items.c.sort_at.desc(), items.c.id.desc()).limit(limit))
+
+
 @dataclass(frozen=True)
 class StoreStats:
     files: int
     articles: int
     headlines: int
     failures: list[tuple[str, int | None, str]]
+    sources: int = 0
+    newest: datetime | None = None
+
+    @property
+    def items(self) -> int:
+        return self.articles + self.headlines
 
 
 def item_counts(conn: Connection) -> dict[str, int]:
@@ -145,6 +174,8 @@ def stats(conn: Connection, kinds: dict[str, int] | None = None) -> StoreStats:
         articles=kinds.get("article", 0),
         headlines=kinds.get("headline", 0),
         failures=[(r.path, r.line, r.reason) for r in failed],
+        sources=conn.execute(select(func.count(items.c.source.distinct()))).scalar_one(),
+        newest=newest_time(conn),
     )
 
 

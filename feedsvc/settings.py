@@ -166,7 +166,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEND_EVERY_SECONDS", "60", _positive_int,
             "How often the clock looks for digests to build and messages due to send."),
     Setting("CLOCK_IN_WEB", "false", _flag,
-            "Run the clock inside `flask run` (one process, for a laptop). Never in gunicorn's workers."),
+            "Run the clock inside `flask run` (one process, for a laptop). Never in the Procfile server's workers."),
 )
 
 BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}

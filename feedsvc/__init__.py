@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,20 +12,37 @@ if TYPE_CHECKING:  # the ingest workers import this package without needing Flas
 
 ROOT = Path(__file__).resolve().parent.parent
 
+try:
+    __version__ = version("feedsvc")
+except PackageNotFoundError:  # run from a checkout that was never installed
+    __version__ = "0+unknown"
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the web application; ``config`` overrides ``FEEDSVC_*`` settings by name."""
+    """Build the web application; ``config`` overrides ``FEEDSVC_*`` settings by name.
+
+    Called with no ``config``, as every entry point does (the web server, the clock, the CLI), a bad setting
+    prints the list of what is wrong and exits with status 1; with ``config`` it raises ConfigError.
+    """
     from flask import Flask
 
-    from . import cli, cli_subscribers, clock, settings, web
+    from . import cli, cli_subscribers, clock, logs, settings, web
+    from .errors import ConfigError
     from .store import db
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
     overrides = dict(config or {})
     flask_keys = {k: overrides.pop(k) for k in list(overrides) if k not in settings.BY_NAME}
-    values = settings.load(overrides=overrides)
-    app.config.update(SECRET_KEY=values["SECRET_KEY"], FEEDSVC=values, **flask_keys)
-    db.init_app(app)
+    try:
+        values = settings.load(overrides=overrides)
+        app.config.update(SECRET_KEY=values["SECRET_KEY"], FEEDSVC=values, **flask_keys)
+        db.init_app(app)
+    except ConfigError as exc:
+        if config is not None:
+            raise
+        print(f"feedsvc: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    logs.init_app(app)
     cli.init_app(app)
     cli_subscribers.init_app(app)
     web.init_app(app)

@@ -1,4 +1,5 @@
-"""Flask CLI commands: ingest, parse, reclassify, upgrade-db, and digest build, preview and send."""
+"""Flask CLI commands: ingest, parse, reclassify, upgrade-db, rotate-secret-key, and digest build, preview
+and send."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from .context import corpus_dir, load_sources, load_taxonomy
 from .errors import FeedsvcError, InvalidField
 from .ingest import meta
 from .mail.render import Addressing, digest_email
-from .store import db, deliveries, queries
+from .store import db, deliveries, queries, secrets
 from .store import digests as digest_store
 from .store.engine import writing
 
@@ -124,6 +125,20 @@ def upgrade_db_command() -> None:
     click.echo(f"schema at revision {db.current_revision(engine)}")
 
 
+@click.command("rotate-secret-key")
+@with_appcontext
+@errors_to_exit
+def rotate_secret_key_command() -> None:
+    """Replace the generated signing key in the store (restart the web and clock processes after)."""
+    if current_app.config["FEEDSVC"]["SECRET_KEY"]:
+        raise FeedsvcError("FEEDSVC_SECRET_KEY is set, so the stored key is not used: change that value instead")
+    engine = db.get_engine()
+    db.upgrade(engine)
+    secrets.replace(engine)
+    click.echo("new signing key stored; restart the web and clock processes. Links in e-mails already sent "
+               "(unsubscribe, preferences, confirmation) and open forms no longer work.")
+
+
 @click.group("digest")
 def digest_group() -> None:
     """Build, preview and send daily digests."""
@@ -139,7 +154,8 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str) -> datetime |
 
 
 def _digest_args(fn: Callable[..., Any]) -> Callable[..., Any]:
-    fn = click.option("--topic", default="all", show_default=True, help="A topic slug, or all.")(fn)
+    fn = click.option("--topic", default="all", show_default=True,
+                      help="A topic slug, or all: the one digest that mixes every topic.")(fn)
     return click.option("--date", "day", required=True, callback=_day,
                         help="The local calendar day, YYYY-MM-DD, or latest: the day of the newest item.")(fn)
 
@@ -170,13 +186,18 @@ def _run_digest(topic: str, day: datetime | str, *, dry_run: bool) -> jobs.Diges
 
 @digest_group.command("build")
 @_digest_args
-@click.option("--every-topic", is_flag=True, help="Build the digest of every topic and of all (not --topic).")
+@click.option("--all-digests", is_flag=True,
+              help="Build every digest of the day: each topic's own, and the mixed all-topics one (not --topic).")
+@click.option("--every-topic", "every_topic", is_flag=True, hidden=True, help="Old name of --all-digests.")
 @click.option("--dry-run", is_flag=True, help="Show what the digest would hold without storing it.")
 @with_appcontext
 @errors_to_exit
-def digest_build_command(topic: str, day: datetime | str, every_topic: bool, dry_run: bool) -> None:
+def digest_build_command(topic: str, day: datetime | str, all_digests: bool, every_topic: bool,
+                         dry_run: bool) -> None:
     """Build and store a digest (an existing one is kept as it is)."""
-    for slug in ("all", *load_taxonomy().slugs) if every_topic else (topic,):
+    if every_topic:
+        click.echo("note: --every-topic is now called --all-digests; the old name will go", err=True)
+    for slug in ("all", *load_taxonomy().slugs) if all_digests or every_topic else (topic,):
         run = _run_digest(slug, day, dry_run=dry_run)
         d = run.record.digest
         verb = {"built": "built", "skipped": "skipped: no new items", "exists": "exists already"}[run.outcome]
@@ -251,5 +272,6 @@ def digest_send_command(topic: str | None, day: datetime | None, dry_run: bool, 
 
 
 def init_app(app: Flask) -> None:
-    for command in (ingest_command, parse_command, reclassify_command, upgrade_db_command, digest_group):
+    for command in (ingest_command, parse_command, reclassify_command, upgrade_db_command, rotate_secret_key_command,
+                    digest_group):
         app.cli.add_command(command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,9 @@ from .mail import render
 from .mail.render import Addressing, Prepared
 from .mail.send import Sender
 from .mail.transport import OutboxTransport, Signer, SmtpTransport, Transport
+from .store import db, runs, secrets
 from .store import digests as digest_store
+from .store.engine import writing
 
 
 def _path(value: str) -> Path | None:
@@ -45,7 +48,16 @@ def load_taxonomy(*, fresh: bool = False) -> topics_mod.Taxonomy:
 
 
 def setting(name: str) -> Any:
-    return current_app.config["FEEDSVC"][name]
+    return secret_key() if name == "SECRET_KEY" else current_app.config["FEEDSVC"][name]
+
+
+def secret_key() -> str:
+    """The signing key: FEEDSVC_SECRET_KEY when set, else the one kept in the store (made on first use),
+    read once per process."""
+    key: str = current_app.config["FEEDSVC"]["SECRET_KEY"] or current_app.config["SECRET_KEY"]
+    if not key:
+        key = current_app.config["SECRET_KEY"] = secrets.get_or_create(db.get_engine())
+    return key
 
 
 def corpus_dir() -> Path:
@@ -72,7 +84,7 @@ def signer() -> Signer | None:
 def sender(engine: Engine, run: str) -> Sender:
     """A digest sender wired to this app's settings, store, mail server and templates."""
     cfg = current_app.config["FEEDSVC"]
-    taxonomy, sources = load_taxonomy(), load_sources()
+    taxonomy, sources, key = load_taxonomy(), load_sources(), secret_key()
 
     def prepare(digest_id: int) -> Prepared:
         with engine.connect() as conn:
@@ -82,21 +94,35 @@ def sender(engine: Engine, run: str) -> Sender:
 
     def address(email: str, subscriber_id: int) -> Addressing:
         return render.addressing(email, subscriber_id, sender=cfg["MAIL_FROM"], base_url=cfg["BASE_URL"],
-                                 secret=cfg["SECRET_KEY"])
+                                 secret=key)
 
     return Sender(engine, transport(), prepare, address, domain=urlsplit(cfg["BASE_URL"]).hostname or "localhost",
                   run=run, rate=cfg["SEND_RATE"], signer=signer())
 
 
-def ingest(engine: Engine, targets: list[Path],
-           progress: Callable[[int, int], None] | None = None) -> tuple[corpus.Summary, str | None, list[str]]:
-    """Run the ingest job with this app's settings, then announce the feeds it changed to the WebSub hub.
+def run_counts(summary: corpus.Summary) -> dict[str, int]:
+    """An ingest run's figures by the names the store and the logs give them."""
+    c = summary.counts
+    return {"files_read": summary.files_read, "files_unchanged": summary.files_unchanged,
+            "files_failed": len({f.path for f in summary.failures}), "articles_new": c.articles_new,
+            "articles_updated": c.articles_updated, "articles_unchanged": c.articles_unchanged,
+            "headlines_new": c.headlines_new, "headlines_known": c.headlines_known}
+
+
+def ingest(engine: Engine, targets: list[Path], progress: Callable[[int, int], None] | None = None, *,
+           origin: str = "cli") -> tuple[corpus.Summary, str | None, list[str]]:
+    """Run the ingest job with this app's settings, remember the run in the store, then announce the feeds
+    it changed to the WebSub hub.
 
     Returns the summary, a line saying what was announced (None when nothing was), and the hub's problems.
     """
     cfg = current_app.config["FEEDSVC"]
+    started = datetime.now(UTC)
     summary = corpus.ingest(engine, targets, sources=load_sources(), taxonomy=load_taxonomy(),
                             max_bytes=cfg["MAX_FILE_BYTES"], authority=cfg["TAG_AUTHORITY"], progress=progress)
+    with writing(engine) as conn:
+        runs.record(conn, origin=origin, started_at=started, finished_at=datetime.now(UTC),
+                    counts=run_counts(summary))
     changed = summary.counts.articles_new + summary.counts.articles_updated + summary.counts.headlines_new
     if not (cfg["HUB_URL"] and changed):
         return summary, None, []

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from feedsvc import create_app
+from feedsvc import context, create_app
 from feedsvc.ingest import sources as sources_mod
 from feedsvc.ingest import topics as topics_mod
 from feedsvc.store import db
@@ -122,6 +122,7 @@ def app(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     app = create_app({"DATABASE_URL": db_url, "CORPUS_DIR": str(SEEDS), "TESTING": True})
     with app.app_context():
         db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
     yield app
     app.extensions["feedsvc.engine"].dispose()
 
@@ -133,5 +134,6 @@ def sqlite_app(tmp_path: Path):  # type: ignore[no-untyped-def]
                       "TESTING": True})
     with app.app_context():
         db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
     yield app
     app.extensions["feedsvc.engine"].dispose()

@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from sqlalchemy import Engine
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from ..errors import ConfigError
 from .engine import make_engine
@@ -37,6 +37,25 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """None when the schema is current; an empty database gets it first. Otherwise what is wrong.
+
+    Creating tables where there are none loses nothing, so a first start just works; upgrading a database
+    that holds data is left to ``upgrade-db``, run on purpose.
+    """
+    current, head = current_revision(engine), head_revision()
+    if current is None:
+        try:
+            upgrade(engine)
+        except DBAPIError:  # another process created it at the same moment
+            pass
+        current = current_revision(engine)
+    if current == head:
+        return None
+    return (f"The database schema is at revision {current or 'none'}, and this version of feedsvc needs "
+            f"{head}. Run: flask --app feedsvc upgrade-db")
 
 
 def database_url(app: Flask) -> str:

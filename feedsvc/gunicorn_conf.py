@@ -16,5 +16,6 @@ if _settings["LOG_FORMAT"] == "json":
         "formatters": {"json": {"()": "feedsvc.logs.JsonFormatter"}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
                                 "stream": "ext://sys.stderr"}},
+        "root": {"level": "WARNING", "handlers": []},  # feedsvc's own handler joins it in each worker
         "loggers": {"gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False}},
     }

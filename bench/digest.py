@@ -41,7 +41,7 @@ def headlines(n: int, seed: int = 3) -> list[str]:
 
 
 def naive_cluster(titles: list[str]) -> int:
-    from feedsvc.digest.cluster import same_story, words
+    from feedsvc.digests.cluster import same_story, words
 
     sets = [words(t) for t in titles]
     parent = list(range(len(titles)))
@@ -62,10 +62,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--headlines", type=int, default=1000)
     args = parser.parse_args()
-    from feedsvc import corpus, jobs
-    from feedsvc.digest.cluster import cluster
-    from feedsvc.ingest import sources, topics
+    from feedsvc.digests import jobs
+    from feedsvc.digests.cluster import cluster
+    from feedsvc.ingest import run as corpus
     from feedsvc.store import db
+    from feedsvc.topics import sources
+    from feedsvc.topics import taxonomy as topics
 
     titles = headlines(args.headlines)
     with tempfile.TemporaryDirectory() as tmp:

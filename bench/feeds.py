@@ -27,9 +27,10 @@ CONNECTIONS = 32
 
 def store_for(pages: int, out: Path) -> str:
     from bench.corpus_gen import generate
-    from feedsvc.corpus import ingest
-    from feedsvc.ingest import sources, topics
+    from feedsvc.ingest.run import ingest
     from feedsvc.store import db
+    from feedsvc.topics import sources
+    from feedsvc.topics import taxonomy as topics
 
     corpus = out / f"corpus-{pages}"
     if not corpus.exists():
@@ -54,7 +55,7 @@ def store_for(pages: int, out: Path) -> str:
 def cold_render_ms(url: str, runs: int = 20) -> float:
     """Median time to query and render /feeds/politics.xml with an empty cache, in-process."""
     from feedsvc import create_app
-    from feedsvc.views.feeds import RENDERERS, build, build_feed
+    from feedsvc.web.views.feeds import RENDERERS, build, build_feed
 
     app = create_app({"DATABASE_URL": url})
     times = []

@@ -39,9 +39,10 @@ def _helper_peaks(peaks: dict[int, int], stop: threading.Event) -> None:
 
 
 def child(corpus: Path, url: str, workers: int | None) -> None:
-    from feedsvc.corpus import ingest
-    from feedsvc.ingest import sources, topics
+    from feedsvc.ingest.run import ingest
     from feedsvc.store import db
+    from feedsvc.topics import sources
+    from feedsvc.topics import taxonomy as topics
 
     engine = db.make_engine(url)
     db.upgrade(engine)

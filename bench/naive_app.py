@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from feedsvc import create_app
-from feedsvc.views.feeds import RENDERERS, _topic_or_404, build, build_feed
+from feedsvc.web.views.feeds import RENDERERS, _topic_or_404, build, build_feed
 
 
 def naive_app() -> Flask:

@@ -47,10 +47,12 @@ def serve(port: int, ready: multiprocessing.synchronize.Event) -> None:  # type:
 def prepare_store(folder: Path, subscribers: int) -> str:
     """A store holding the politics digest of a 1,000-headline day and ``subscribers`` active readers."""
     from bench.digest import headlines
-    from feedsvc import corpus, jobs
-    from feedsvc.ingest import sources, topics
+    from feedsvc.digests import jobs
+    from feedsvc.ingest import run as corpus
     from feedsvc.store import db
     from feedsvc.store.schema import subscribers as table
+    from feedsvc.topics import sources
+    from feedsvc.topics import taxonomy as topics
 
     day = folder / "day"
     day.mkdir()
@@ -80,12 +82,13 @@ def run_sender(url: str, port: int) -> dict[str, float]:
     code = f"""
 import json, resource, time
 from datetime import datetime
-from feedsvc import create_app, context
+from feedsvc import create_app
+from feedsvc.mail import configured
 from feedsvc.store import db
 app = create_app({{"DATABASE_URL": {url!r}, "SMTP_URL": "smtp://127.0.0.1:{port}",
                   "BASE_URL": "https://news.example.org", "MAIL_FROM": "Digest <digest@news.example.org>"}})
 with app.app_context():
-    sender = context.sender(db.get_engine(), "bench")
+    sender = configured.sender(db.get_engine(), "bench")
     started = time.perf_counter()
     report = sender.run_once(datetime.fromisoformat({SEND_AT!r}))
     seconds = time.perf_counter() - started
@@ -100,10 +103,11 @@ print(json.dumps({{"sent": report.outcomes["sent"], "seconds": seconds,
 
 def run_naive(url: str, port: int, count: int) -> dict[str, float]:
     """The same messages, one new SMTP connection each, no ledger."""
-    from feedsvc.ingest import sources, topics
     from feedsvc.mail import render
     from feedsvc.store import db
     from feedsvc.store import digests as digest_store
+    from feedsvc.topics import sources
+    from feedsvc.topics import taxonomy as topics
 
     engine = db.make_engine(url)
     with engine.connect() as conn:

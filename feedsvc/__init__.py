@@ -26,11 +26,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """
     from flask import Flask
 
-    from . import cli, cli_subscribers, clock, logs, settings, web
+    from . import cli, logs, settings
+    from .cli import scheduler
     from .errors import ConfigError
     from .store import db
+    from .web import app as web
 
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
+    app = Flask(__name__, static_folder="web/static", template_folder=str(ROOT / "templates"),
+                instance_relative_config=True)
     overrides = dict(config or {})
     flask_keys = {k: overrides.pop(k) for k in list(overrides) if k not in settings.BY_NAME}
     try:
@@ -44,9 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         raise SystemExit(1) from None
     logs.init_app(app)
     cli.init_app(app)
-    cli_subscribers.init_app(app)
     web.init_app(app)
-    app.cli.add_command(clock.scheduler_command)
     if values["CLOCK_IN_WEB"]:
-        clock.start_in_dev_server(app)
+        scheduler.start_in_dev_server(app)
     return app

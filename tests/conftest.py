@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from feedsvc import context, create_app
-from feedsvc.ingest import sources as sources_mod
-from feedsvc.ingest import topics as topics_mod
 from feedsvc.store import db
+from feedsvc.topics import sources as sources_mod
+from feedsvc.topics import taxonomy as topics_mod
 from tests.smtp import Mailbox, smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent

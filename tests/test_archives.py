@@ -9,8 +9,9 @@ from pathlib import Path
 import feedparser
 from sqlalchemy import func, select
 
-from feedsvc import corpus, create_app
+from feedsvc import create_app
 from feedsvc.context import load_sources, load_taxonomy
+from feedsvc.ingest import run as corpus
 from feedsvc.store import db
 from feedsvc.store.schema import item_topics, items
 from tests.conftest import SEEDS

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, inspect, select
 
-from feedsvc.clock import Clock
+from feedsvc.cli.scheduler import Clock
 from feedsvc.mail.send import due_at
 from feedsvc.store import db
 from feedsvc.store.schema import digests
@@ -184,8 +184,10 @@ def test_rescan_and_digest_building_at_once_on_sqlite(tmp_path: Path) -> None:
     import json
     import threading
 
-    from feedsvc import corpus, jobs
-    from feedsvc.ingest import sources, topics
+    from feedsvc.digests import jobs
+    from feedsvc.ingest import run as corpus
+    from feedsvc.topics import sources
+    from feedsvc.topics import taxonomy as topics
 
     folder = tmp_path / "corpus"
     folder.mkdir()

@@ -33,7 +33,7 @@ def _devset() -> Path:
 
 def _last_line(script: str) -> str:
     env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
-    done = subprocess.run([sys.executable, str(_devset() / script)], cwd=ROOT, env=env, check=False,
+    done = subprocess.run([sys.executable, str(_devset() / script)], check=False, cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
     lines = done.stdout.strip().splitlines()
     assert lines, f"{script} printed nothing: {done.stderr[-2000:]}"

@@ -8,7 +8,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from feedsvc.digest.cluster import cluster, same_story, words
+from feedsvc.digests.cluster import cluster, same_story, words
 
 GAZA_A = "Trump says there could be Gaza deal next week"
 GAZA_B = "Trump says Gaza ceasefire deal may come next week after ‘positive’ Hamas response"

@@ -13,8 +13,9 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feedsvc import corpus, create_app
+from feedsvc import create_app
 from feedsvc.context import load_sources, load_taxonomy
+from feedsvc.ingest import run as corpus
 from feedsvc.store import db
 from tests.conftest import SEEDS
 

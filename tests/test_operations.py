@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from feedsvc import context, create_app, tokens
-from feedsvc.cli import digest_group
+from feedsvc import context, create_app
+from feedsvc.cli.digest import digest_group
 from feedsvc.store import db
 from feedsvc.store import subscribers as store
+from feedsvc.subscribers import tokens
 from tests.conftest import SEEDS
 from tests.e2e import procfile_command, procfile_env, web_server
 

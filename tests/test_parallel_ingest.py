@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from feedsvc import corpus
-from feedsvc.ingest import sources, topics
+from feedsvc.ingest import run as corpus
 from feedsvc.store import db
 from feedsvc.store.schema import failures, files, item_topics, items
+from feedsvc.topics import sources
+from feedsvc.topics import taxonomy as topics
 
 NOW = datetime(2025, 7, 6, 8, 0, tzinfo=UTC)
 LINE = [("Floods close the coast road near the port", "20:20 05.07.2025"),

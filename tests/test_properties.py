@@ -81,10 +81,10 @@ _cache: dict[str, object] = {}
 
 
 def _sources():  # type: ignore[no-untyped-def]
-    from feedsvc.ingest import sources
+    from feedsvc.topics import sources
     return _cache.setdefault("s", sources.load(None, "UTC"))
 
 
 def _taxonomy():  # type: ignore[no-untyped-def]
-    from feedsvc.ingest import topics
+    from feedsvc.topics import taxonomy as topics
     return _cache.setdefault("t", topics.load())

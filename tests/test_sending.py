@@ -180,10 +180,10 @@ def test_outbox_settles_a_dead_senders_message_by_its_file(tmp_path: Path) -> No
     app = make_app(f"sqlite:///{tmp_path / 'd.sqlite3'}", tmp_path)
     add_readers(app, 2)
     with app.app_context():
-        from feedsvc import context
+        from feedsvc.mail import configured
 
         engine = db.get_engine()
-        sender = context.sender(engine, "dying")
+        sender = configured.sender(engine, "dying")
         transport = sender.transport
         original = transport.send
 
@@ -245,9 +245,9 @@ def test_rate_limit_spaces_messages(tmp_path: Path, mailbox: Mailbox) -> None:
     add_readers(app, 10)
     waits: list[float] = []
     with app.app_context():
-        from feedsvc import context
+        from feedsvc.mail import configured
 
-        sender = context.sender(db.get_engine(), "paced")
+        sender = configured.sender(db.get_engine(), "paced")
         def nap(seconds: float) -> None:
             waits.append(seconds)
             time.sleep(seconds)

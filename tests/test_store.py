@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from feedsvc import corpus
+from feedsvc.ingest import run as corpus
 from feedsvc.store import db
 from feedsvc.store.schema import failures, files, item_topics, items
 from tests.conftest import SEEDS

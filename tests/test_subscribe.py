@@ -11,10 +11,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from feedsvc import context, create_app, tokens
+from feedsvc import context, create_app
 from feedsvc.mail import render
 from feedsvc.store import db
 from feedsvc.store import subscribers as store
+from feedsvc.subscribers import tokens
 from tests.conftest import SEEDS
 from tests.e2e import free_port
 from tests.smtp import Mailbox

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from feedsvc import tokens
 from feedsvc.store import db
 from feedsvc.store import subscribers as store
+from feedsvc.subscribers import tokens
 
 
 def test_add_list_export_remove(sqlite_app) -> None:  # type: ignore[no-untyped-def]

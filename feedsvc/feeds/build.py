@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from ..digest import build as digest_build
-from ..ingest.sources import Sources
-from ..ingest.topics import Taxonomy
+from ..digests import build as digest_build
 from ..store.digests import DigestRecord
 from ..store.queries import ItemRow
+from ..topics.sources import Sources
+from ..topics.taxonomy import Taxonomy
 from .content import article_html, sanitize
 from .model import Entry, Feed, Link
 

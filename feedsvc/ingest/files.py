@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from ..errors import IngestError
+from ..topics.sources import Sources
+from ..topics.taxonomy import Taxonomy
 from . import decode, jsonl, meta, pages
 from .records import Article, Headline, PageMeta
-from .sources import Sources
-from .topics import Taxonomy
 
 SUFFIXES = (".txt", ".jsonl")
 
@@ -59,3 +60,18 @@ def extract(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, ma
     # Headlines are classified when first stored: a news line repeats the same ones on every page.
     return Extracted((classify_article(article, taxonomy),) if article else (), parsed.newsline,
                      warnings=parsed.warnings)
+
+
+def parse_file(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, max_bytes: int,
+               captured: datetime, page_meta: PageMeta | None) -> dict[str, Any]:
+    """What ingest would extract from one page text, as the JSON shape of ``flask parse --json``."""
+    if path.suffix != ".txt":
+        raise IngestError("parse reads page texts (*.txt); JSON Lines are already structured", path=str(path))
+    try:
+        text = decode.decode(data, max_bytes=max_bytes)
+        parsed = pages.parse_page(text, sources=sources, meta=page_meta, captured=captured)
+    except IngestError as exc:
+        raise exc.at(str(path)) from None
+    article = classify_article(parsed.article, taxonomy) if parsed.article else None
+    parsed = replace(parsed, article=article, newsline=tuple(classify_headline(h, taxonomy) for h in parsed.newsline))
+    return parsed.to_json()

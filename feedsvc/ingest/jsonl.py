@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import IngestError
+from ..topics.sources import Sources
 from . import dates
 from .decode import clean
 from .records import Article, Headline, Stamp
-from .sources import Sources
 
 _KNOWN = {"kind", "title", "published", "body", "summary", "lede", "url", "source", "topics", "category", "author",
           "dateline"}

@@ -7,9 +7,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..errors import IngestError
+from ..topics.sources import Sources
 from . import boilerplate, dates, newsline
 from .records import Article, Caption, Dateline, Headline, PageMeta, ParsedPage, Stamp
-from .sources import Sources
 
 _UP = "A-ZА-ЯЁƏÖÜĞİŞÇ"
 _PLACE = rf"(?P<place>[{_UP}][{_UP}'’.\- ]{{1,40}}?(?:,\s*[{_UP}][\w.]+)?)"

@@ -20,12 +20,13 @@ from urllib.parse import urlsplit
 import css_inline
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import ROOT, tokens
-from ..digest import build as digest_build
-from ..digest.model import Digest, Section
-from ..ingest.sources import Sources
-from ..ingest.topics import Taxonomy
+from .. import ROOT
+from ..digests import build as digest_build
+from ..digests.model import Digest, Section
 from ..store.digests import DigestRecord
+from ..subscribers import tokens
+from ..topics.sources import Sources
+from ..topics.taxonomy import Taxonomy
 
 # CRLF line ends for SMTP; headers folded only past RFC 5322's 998-character limit, so a subject stays whole.
 POLICY = policy.SMTP.clone(max_line_length=998)

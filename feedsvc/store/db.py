@@ -18,7 +18,7 @@ from .engine import make_engine
 
 def _alembic_config() -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).resolve().parent.parent / "migrations"))
+    cfg.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
     return cfg
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..digest.model import Digest, sections_from_json
+from ..digests.model import Digest, sections_from_json
 from .schema import digests
 
 _INSERT = {"sqlite": sqlite_insert(digests).on_conflict_do_nothing(index_elements=["topic", "day"]),

@@ -1,4 +1,4 @@
-"""Tables of the store. Migrations in ``feedsvc/migrations`` create and evolve exactly these."""
+"""Tables of the store. Migrations in ``feedsvc/store/migrations`` create and evolve exactly these."""
 
 from __future__ import annotations
 

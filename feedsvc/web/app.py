@@ -10,9 +10,9 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from .context import secret_key
-from .errors import DeliveryError, FeedsvcError, NotFound
-from .store import db
+from ..context import secret_key
+from ..errors import DeliveryError, FeedsvcError, NotFound
+from ..store import db
 from .views import feeds, ops, pages, subscribe, subscriptions
 
 if TYPE_CHECKING:

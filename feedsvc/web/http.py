@@ -11,7 +11,7 @@ from flask import Request, Response
 from werkzeug.datastructures import Headers
 from werkzeug.http import http_date, parse_date
 
-from ..webcache import Rendered
+from .cache import Rendered
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ..context import load_sources, load_taxonomy, setting
-from ..errors import NotFound
-from ..feeds import build, render
-from ..feeds.model import Feed
-from ..store import db, queries
-from ..store import digests as digest_store
-from ..webcache import FeedCache, Rendered
-from .http import cached_response, max_age, wants_html
+from ...context import load_sources, load_taxonomy, setting
+from ...errors import NotFound
+from ...feeds import build, render
+from ...feeds.model import Feed
+from ...store import db, queries
+from ...store import digests as digest_store
+from ..cache import FeedCache, Rendered
+from ..http import cached_response, max_age, wants_html
 
 bp = Blueprint("feeds", __name__)
 RENDERERS = {"xml": render.rss, "atom": render.atom, "json": render.json_feed}

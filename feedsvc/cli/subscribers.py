@@ -7,15 +7,14 @@ import sys
 from datetime import UTC, datetime
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
-from . import subscription
-from .cli import errors_to_exit
-from .context import load_taxonomy
-from .store import db
-from .store import subscribers as store
-from .store.engine import writing
+from ..context import load_taxonomy
+from ..store import db
+from ..store import subscribers as store
+from ..store.engine import writing
+from ..subscribers import subscription
+from .options import errors_to_exit
 
 
 @click.group("subscribers")
@@ -79,7 +78,3 @@ def export_command() -> None:
     with db.get_engine().connect() as conn:
         for s in store.all_(conn):
             out.writerow([s.email, s.status, " ".join(s.topics), s.hour, s.zone])
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(subscribers_group)

@@ -25,14 +25,14 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from .errors import FeedsvcError, IngestError
-from .ingest import files as ingest_files
-from .ingest import meta
-from .ingest.sources import Sources
-from .ingest.topics import Taxonomy
-from .store import engine as store_engine
-from .store import state, writer
-from .store.schema import files
+from ..errors import FeedsvcError, IngestError
+from ..store import engine as store_engine
+from ..store import state, writer
+from ..store.schema import files
+from ..topics.sources import Sources
+from ..topics.taxonomy import Taxonomy
+from . import files as ingest_files
+from . import meta
 
 KNOWN_CACHE = 20_000
 PARALLEL_FROM = 200  # below this many changed files, worker start-up costs more than it saves

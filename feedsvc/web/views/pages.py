@@ -6,12 +6,12 @@ from datetime import datetime
 
 from flask import Blueprint, Response, render_template, request
 
-from ..context import load_sources, load_taxonomy, setting
-from ..digest import build as digest_build
-from ..errors import NotFound
-from ..store import db, queries
-from ..store import digests as digest_store
-from ..store.digests import DigestRecord
+from ...context import load_sources, load_taxonomy, setting
+from ...digests import build as digest_build
+from ...errors import NotFound
+from ...store import db, queries
+from ...store import digests as digest_store
+from ...store.digests import DigestRecord
 
 bp = Blueprint("pages", __name__)
 HOME_ITEMS = 8

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from ..ingest.topics import Taxonomy
 from ..store.queries import ItemRow
+from ..topics.taxonomy import Taxonomy
 from .cluster import cluster
 from .model import Digest, Line, Section, Story
 

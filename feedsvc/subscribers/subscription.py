@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
-from .errors import InvalidField
+from ..errors import InvalidField
 
 
 @dataclass(frozen=True)

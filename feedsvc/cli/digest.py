@@ -1,9 +1,7 @@
-"""Flask CLI commands: ingest, parse, reclassify, upgrade-db, rotate-secret-key, and digest build, preview
-and send."""
+"""The digest commands: build, preview and send."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -11,132 +9,22 @@ import uuid
 import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import wraps
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 
-from . import context, jobs
-from .context import corpus_dir, load_sources, load_taxonomy
-from .errors import FeedsvcError, InvalidField
-from .ingest import meta
-from .mail.render import Addressing, digest_email
-from .store import db, deliveries, queries, secrets
-from .store import digests as digest_store
-from .store.engine import writing
-
-# The --now option of parse, digest send and scheduler: ISO 8601, read as UTC without an offset.
-NOW = click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"])
-
-
-def aware(value: datetime | None) -> datetime:
-    """A --now value with its zone (UTC when it gave none), or this moment when it was not given."""
-    if value is None:
-        return datetime.now(UTC)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-_HINTS = {"email": "EMAIL", "topics": "--topic", "hour": "--hour", "zone": "--zone"}
-
-
-def errors_to_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Print a FeedsvcError as one line on stderr and exit with status 1 (a bad field as a usage error)."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except InvalidField as exc:
-            raise click.BadParameter(exc.message, param_hint=_HINTS.get(exc.field, exc.field)) from None
-        except FeedsvcError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper
-
-
-@click.command("ingest")
-@with_appcontext
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@errors_to_exit
-def ingest_command(paths: tuple[Path, ...]) -> None:
-    """Ingest page texts (*.txt) and JSON Lines (*.jsonl) from PATHS (default: the corpus folder)."""
-    engine = db.get_engine()
-    db.upgrade(engine)
-    with click.progressbar(length=0, label="ingesting", file=sys.stderr) as bar:
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-
-        summary, announced, problems = context.ingest(engine, list(paths) or [corpus_dir()], progress)
-    for line in [*summary.lines(), *filter(None, [announced])]:
-        click.echo(line)
-    for problem in problems:
-        click.echo(problem, err=True)
-    if summary.failures:
-        sys.exit(1)
-
-
-@click.command("parse")
-@with_appcontext
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the extraction as JSON.")
-@click.option("--now", type=NOW,
-              help="Capture time for relative dates (default: the file's modification time).")
-@errors_to_exit
-def parse_command(file: Path, as_json: bool, now: datetime | None) -> None:
-    """Show what would be extracted from one page, without storing anything."""
-    cfg = current_app.config["FEEDSVC"]
-    data = file.read_bytes()
-    captured = aware(now) if now else datetime.fromtimestamp(file.stat().st_mtime, UTC)
-    page = jobs.parse_file(file, data, sources=load_sources(), taxonomy=load_taxonomy(),
-                           max_bytes=cfg["MAX_FILE_BYTES"], captured=captured, page_meta=meta.read(file))
-    if as_json:
-        click.echo(json.dumps(page, ensure_ascii=False, indent=2))
-        return
-    click.echo(f"title: {page['title']}\npublished: {page['published']} ({page['published_precision']})")
-    click.echo(f"topics: {', '.join(page['topics'])}\nnews line: {len(page['newsline'])} headlines")
-    for warning in page["warnings"]:
-        click.echo(f"warning: {warning}")
-
-
-@click.command("reclassify")
-@with_appcontext
-@errors_to_exit
-def reclassify_command() -> None:
-    """Re-tag every stored item with the current topics file."""
-    engine = db.get_engine()
-    db.upgrade(engine)
-    changed = jobs.reclassify(engine, load_taxonomy(fresh=True))
-    click.echo(f"reclassified: {changed} items changed topics")
-
-
-@click.command("upgrade-db")
-@with_appcontext
-@errors_to_exit
-def upgrade_db_command() -> None:
-    """Create the store, or upgrade it to the newest schema keeping its data."""
-    engine = db.get_engine()
-    db.upgrade(engine)
-    click.echo(f"schema at revision {db.current_revision(engine)}")
-
-
-@click.command("rotate-secret-key")
-@with_appcontext
-@errors_to_exit
-def rotate_secret_key_command() -> None:
-    """Replace the generated signing key in the store (restart the web and clock processes after)."""
-    if current_app.config["FEEDSVC"]["SECRET_KEY"]:
-        raise FeedsvcError("FEEDSVC_SECRET_KEY is set, so the stored key is not used: change that value instead")
-    engine = db.get_engine()
-    db.upgrade(engine)
-    secrets.replace(engine)
-    click.echo("new signing key stored; restart the web and clock processes. Links in e-mails already sent "
-               "(unsubscribe, preferences, confirmation) and open forms no longer work.")
+from ..context import load_sources, load_taxonomy
+from ..digests import jobs
+from ..mail import configured
+from ..mail.render import Addressing, digest_email
+from ..store import db, deliveries, queries
+from ..store import digests as digest_store
+from ..store.engine import writing
+from .options import NOW, aware, errors_to_exit
 
 
 @click.group("digest")
@@ -248,7 +136,7 @@ def digest_send_command(topic: str | None, day: datetime | None, dry_run: bool, 
     engine = db.get_engine()
     db.upgrade(engine)
     at = aware(now)
-    sender = context.sender(engine, uuid.uuid4().hex)
+    sender = configured.sender(engine, uuid.uuid4().hex)
     only = None
     if topic is not None and day is not None:
         with engine.connect() as conn:
@@ -269,9 +157,3 @@ def digest_send_command(topic: str | None, day: datetime | None, dry_run: bool, 
         click.echo(line)
     if report.stopped or report.outcomes["failed"]:
         sys.exit(1)
-
-
-def init_app(app: Flask) -> None:
-    for command in (ingest_command, parse_command, reclassify_command, upgrade_db_command, rotate_secret_key_command,
-                    digest_group):
-        app.cli.add_command(command)

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, render_template, request
 
-from .. import tokens
-from ..context import setting
-from ..errors import NotFound
-from ..store import db
-from ..store import subscribers as store
-from ..store.engine import writing
+from ...context import setting
+from ...errors import NotFound
+from ...store import db
+from ...store import subscribers as store
+from ...store.engine import writing
+from ...subscribers import tokens
 
 bp = Blueprint("subscriptions", __name__)
 

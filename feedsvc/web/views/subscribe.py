@@ -19,14 +19,15 @@ from flask import Blueprint, Response, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from .. import subscription, tokens
-from ..context import load_taxonomy, setting, signer, transport
-from ..errors import DeliveryError, InvalidField, NotFound
-from ..mail import render
-from ..mail.transport import Envelope
-from ..store import db
-from ..store import subscribers as store
-from ..store.engine import writing
+from ...context import load_taxonomy, setting
+from ...errors import DeliveryError, InvalidField, NotFound
+from ...mail import render
+from ...mail.configured import signer, transport
+from ...mail.transport import Envelope
+from ...store import db
+from ...store import subscribers as store
+from ...store.engine import writing
+from ...subscribers import subscription, tokens
 
 bp = Blueprint("subscribe", __name__)
 ZONES = sorted(available_timezones() - {"localtime", "Factory"})

@@ -22,10 +22,13 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import is_running_from_reloader
 
-from . import context, jobs
-from .cli import NOW, aware
-from .errors import FeedsvcError
-from .store import db
+from .. import context
+from ..digests import jobs
+from ..errors import FeedsvcError
+from ..mail import configured
+from ..store import db
+from .ingest import ingest, run_counts
+from .options import NOW, aware
 
 log = logging.getLogger("feedsvc.clock")
 
@@ -43,9 +46,9 @@ class Clock:
     def rescan(self) -> None:
         """Ingest new and changed files of the corpus folder."""
         with self.app.app_context():
-            summary, announced, problems = context.ingest(db.get_engine(), [context.corpus_dir()], origin="clock")
+            summary, announced, problems = ingest(db.get_engine(), [context.corpus_dir()], origin="clock")
             log.info("rescan: %s", "; ".join(summary.lines()[:3]),
-                     extra={"event": "ingest", "origin": "clock", **context.run_counts(summary)})
+                     extra={"event": "ingest", "origin": "clock", **run_counts(summary)})
             for failure in summary.failures:
                 log.warning("rescan: failed: %s", failure,
                             extra={"event": "ingest_failure", "path": failure.path, "line": failure.line,
@@ -67,7 +70,7 @@ class Clock:
                     log.info("digest %s %s: %s, %d stories", d.topic, d.day, run.outcome, d.story_count,
                              extra={"event": "digest", "topic": d.topic, "day": str(d.day), "outcome": run.outcome,
                                     "stories": d.story_count, "items": d.item_count})
-            report = context.sender(engine, self.run).run_once(now)
+            report = configured.sender(engine, self.run).run_once(now)
             if report.queued or report.outcomes or report.stopped:
                 log.info("send: %s", "; ".join(report.lines()),
                          extra={"event": "send", "queued": report.queued, "stopped": bool(report.stopped),

@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import Blueprint, Response
 from sqlalchemy.exc import DBAPIError
 
-from .. import __version__
-from ..store import db
+from ... import __version__
+from ...store import db
 
 bp = Blueprint("ops", __name__)
 STATIC = Path(__file__).resolve().parent.parent / "static"

@@ -1,4 +1,4 @@
-"""Gunicorn's settings for the Procfile's ``web:`` line (``gunicorn -c python:feedsvc.gunicorn_conf``).
+"""Gunicorn's settings for the Procfile's ``web:`` line (``gunicorn -c python:feedsvc.web.gunicorn_conf``).
 
 Gunicorn reads this module before it starts anything, so feedsvc's settings are checked here once: a bad
 setting prints what is wrong and exits with status 1, rather than each worker failing in turn. Gunicorn's

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from .store import state
+from ..store import state
 
 CHECK_EVERY = 1.0
 

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from ..context import secret_key
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
-from .views import feeds, ops, pages, subscribe, subscriptions
+from .views import admin, feeds, ops, pages, subscribe, subscriptions
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -102,6 +102,8 @@ def _security_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.before_request(_store_ready)  # before CSRF's check, which needs the key
     app.register_blueprint(ops.bp)
+    if app.config["FEEDSVC"]["ADMIN_PASSWORD"]:
+        app.register_blueprint(admin.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(subscriptions.bp)

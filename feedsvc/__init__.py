@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import sys
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the ingest workers import this package without needing Flask
     from flask import Flask
-
-ROOT = Path(__file__).resolve().parent.parent
 
 try:
     __version__ = version("feedsvc")
@@ -26,13 +23,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """
     from flask import Flask
 
-    from . import cli, logs, settings
+    from . import cli, logs, resources, settings
     from .cli import scheduler
     from .errors import ConfigError
     from .store import db
     from .web import app as web
 
-    app = Flask(__name__, static_folder="web/static", template_folder=str(ROOT / "templates"),
+    app = Flask(__name__, static_folder=str(resources.static()), template_folder=str(resources.templates()),
                 instance_relative_config=True)
     overrides = dict(config or {})
     flask_keys = {k: overrides.pop(k) for k in list(overrides) if k not in settings.BY_NAME}
@@ -45,9 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             raise
         print(f"feedsvc: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
-    logs.init_app(app)
     cli.init_app(app)
     web.init_app(app)
+    logs.init_app(app)  # outermost, so the access log sees every request, answered by any layer
     if values["CLOCK_IN_WEB"]:
         scheduler.start_in_dev_server(app)
     return app

@@ -121,6 +121,7 @@ def access_logged(app: WSGIApplication) -> WSGIApplication:
 
         return _Logged(app(environ, start), environ, started, status)
 
+    logged.inner = app  # type: ignore[attr-defined]  # the layers below stay reachable
     return logged
 
 

@@ -33,17 +33,21 @@ def procfile_command(kind: str) -> str:
     raise AssertionError(f"Procfile has no {kind}: line")
 
 
-def procfile_env(env: dict[str, str]) -> dict[str, str]:
-    """The environment a Procfile line runs in: this one, ``env``, and the installed commands on PATH."""
-    bin_dir = str(Path(sys.executable).parent)  # the installed environment, as a self-hoster has it active
-    return {**os.environ, **env, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+def procfile_env(env: dict[str, str], *, bin_dir: Path | None = None, inherit: bool = True) -> dict[str, str]:
+    """The environment a Procfile line runs in: this one (unless not ``inherit``), ``env``, and the installed
+    commands on PATH (``bin_dir``, default: this environment's, as a self-hoster has it active)."""
+    path = str(bin_dir or Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    return {**(os.environ if inherit else {}), **env, "PATH": path}
 
 
 @contextmanager
-def web_server(env: dict[str, str], *, cwd: Path = ROOT, output: Path | None = None,
-               ready_path: str = "/feeds.opml") -> Iterator[str]:
+def web_server(env: dict[str, str], *, bin_dir: Path | None = None, cwd: Path = ROOT, inherit: bool = True,
+               output: Path | None = None, ready_path: str = "/feeds.opml") -> Iterator[str]:
     """Run the Procfile's ``web:`` line as written, on a free port, until the block ends; what it prints
-    goes to ``output`` (a temporary file by default)."""
+    goes to ``output`` (a temporary file by default).
+
+    With ``inherit`` false the server sees ``env`` and PATH only, not this process's environment.
+    """
     port = free_port()
     if output is None:
         handle, name = tempfile.mkstemp(prefix="feedsvc-web-", suffix=".log")
@@ -51,8 +55,8 @@ def web_server(env: dict[str, str], *, cwd: Path = ROOT, output: Path | None = N
         output = Path(name)
     with output.open("wb") as sink:
         proc = subprocess.Popen(["bash", "-c", "exec " + procfile_command("web")], cwd=cwd,
-                                env=procfile_env({**env, "PORT": str(port)}), stdout=sink,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+                                env=procfile_env({**env, "PORT": str(port)}, bin_dir=bin_dir, inherit=inherit),
+                                stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

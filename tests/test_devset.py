@@ -17,9 +17,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT.parent / "shared" / "devset"
 
-FIELDS_FLOOR = 0.45
-NEWSLINE_F1_FLOOR = 0.08
-CLEAN_BODIES_FLOOR = 44
+FIELDS_FLOOR = 0.76
+NEWSLINE_F1_FLOOR = 0.75
+CLEAN_BODIES_FLOOR = 62
 TOPICS_F1_FLOOR = 0.49
 
 

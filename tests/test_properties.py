@@ -17,7 +17,9 @@ LINES = st.lists(st.one_of(
     st.text(max_size=120),
     st.sampled_from(["", "All news", "News line", "Hamısı", "20:20 05.07.2025", "Politics 09:53 11.12.2019",
                      "SOCHI, May 17. /TASS/. Text.", "© Name Surname/TASS", "By Jane Doe", "2 hours ago",
-                     "ANKARA, March 3 (AA) - x", "14:05", "Also read: x", "(END)", "31.02.2024"]),
+                     "ANKARA, March 3 (AA) - x", "14:05", "Also read: x", "(END)", "31.02.2024",
+                     "Home / World", "Source: Some Agency", "Photo: Name", "date 2024-01-02 x", "KABUL, Afghanistan",
+                     "Moscow. 24 January. AGENCY - Text here.", "the line runs on", "A caption A caption"]),
 ), max_size=40)
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -39,6 +41,15 @@ def test_arbitrary_lines_of_page_shapes(lines: list[str]) -> None:
     except IngestError:
         return
     page.to_json()
+
+
+@FAST
+@given(LINES)
+def test_explain_never_raises(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    explained = pages.explain_page(text, sources=_sources(), captured=CAPTURED)
+    assert len(explained.lines) == len(text.split("\n"))
+    assert (explained.page is None) == (explained.refusal is not None)
 
 
 @FAST

@@ -80,14 +80,20 @@ def ingest_command(paths: tuple[Path, ...]) -> None:
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the extraction as JSON.")
+@click.option("--explain", is_flag=True, help="Print every line with the role it got and why.")
 @click.option("--now", type=NOW,
               help="Capture time for relative dates (default: the file's modification time).")
 @errors_to_exit
-def parse_command(file: Path, as_json: bool, now: datetime | None) -> None:
+def parse_command(file: Path, as_json: bool, explain: bool, now: datetime | None) -> None:
     """Show what would be extracted from one page, without storing anything."""
     cfg = current_app.config["FEEDSVC"]
     data = file.read_bytes()
     captured = aware(now) if now else datetime.fromtimestamp(file.stat().st_mtime, UTC)
+    if explain:
+        for line in files.explain_file(file, data, sources=load_sources(), max_bytes=cfg["MAX_FILE_BYTES"],
+                                       captured=captured, page_meta=meta.read(file)):
+            click.echo(line)
+        return
     page = files.parse_file(file, data, sources=load_sources(), taxonomy=load_taxonomy(),
                             max_bytes=cfg["MAX_FILE_BYTES"], captured=captured, page_meta=meta.read(file))
     if as_json:
@@ -106,7 +112,7 @@ def reclassify_command() -> None:
     """Re-tag every stored item with the current topics file."""
     engine = db.get_engine()
     db.upgrade(engine)
-    changed = reclassify.reclassify(engine, load_taxonomy(fresh=True))
+    changed = reclassify.reclassify(engine, load_taxonomy(fresh=True), load_sources())
     click.echo(f"reclassified: {changed} items changed topics")
 
 

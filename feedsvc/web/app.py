@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from ..context import secret_key
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
+from . import fastpath
 from .views import admin, feeds, ops, pages, subscribe, subscriptions
 
 if TYPE_CHECKING:
@@ -33,10 +34,24 @@ def _http_error(exc: HTTPException) -> Response:
     if isinstance(exc, CSRFError):
         return _error_page(400, "Form expired", "This form is too old or came from another site. "
                            "Go back, reload the page and send it again.")
-    response = _error_page(exc.code or 500, exc.name, exc.description or "")
     if exc.code == 429:
-        response.headers.update({k: v for k, v in (exc.get_headers() or []) if k == "Retry-After"})
-    return response
+        wait = subscribe.retry_after()
+        response = _error_page(429, "Too many attempts", "The subscribe form was sent too many times in a short "
+                               "while, from your connection or for this address, so this one was not sent: "
+                               "the pause keeps inboxes from being flooded. Please try again in "
+                               f"{_wait(wait)}.")
+        response.headers["Retry-After"] = str(wait)
+        return response
+    return _error_page(exc.code or 500, exc.name, exc.description or "")
+
+
+def _wait(seconds: int) -> str:
+    """"45 seconds", "about 3 minutes", "about 2 hours"."""
+    if seconds < 90:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    if seconds < 90 * 60:
+        return f"about {round(seconds / 60)} minutes"
+    return f"about {round(seconds / 3600)} hours"
 
 
 def _feedsvc_error(exc: FeedsvcError) -> Response:
@@ -117,3 +132,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(FeedsvcError, _feedsvc_error)
     app.after_request(_security_headers)
     app.wsgi_app = _key_before_session(app)  # type: ignore[method-assign,assignment]
+    fastpath.init_app(app)  # outside: a cached feed needs neither the store nor the key

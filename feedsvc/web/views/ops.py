@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from flask import Blueprint, Response
 from sqlalchemy.exc import DBAPIError
 
-from ... import __version__
+from ... import __version__, resources
 from ...store import db
 
 bp = Blueprint("ops", __name__)
-STATIC = Path(__file__).resolve().parent.parent / "static"
 
 # Pages of one reader (signed links) and the operator's page are nobody's search result.
 ROBOTS = """User-agent: *
@@ -52,7 +50,7 @@ def readyz() -> Response:
 
 @bp.get("/favicon.ico")
 def favicon() -> Response:
-    response = Response((STATIC / "favicon.svg").read_bytes(), content_type="image/svg+xml")
+    response = Response((resources.static() / "favicon.svg").read_bytes(), content_type="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response
 

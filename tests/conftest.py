@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import Engine, create_engine, text
 
-from feedsvc import create_app
+from feedsvc import context, create_app
 from feedsvc.store import db
 from feedsvc.store import deliveries as ledger
 from feedsvc.store import subscribers as store
@@ -138,6 +138,7 @@ def app(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     app = create_app({"DATABASE_URL": db_url, "CORPUS_DIR": str(SEEDS), "TESTING": True})
     with app.app_context():
         db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
     yield app
     app.extensions["feedsvc.engine"].dispose()
 
@@ -149,6 +150,7 @@ def sqlite_app(tmp_path: Path):  # type: ignore[no-untyped-def]
                       "TESTING": True})
     with app.app_context():
         db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
     yield app
     app.extensions["feedsvc.engine"].dispose()
 

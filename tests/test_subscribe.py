@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from feedsvc import create_app
+from feedsvc import context, create_app
 from feedsvc.mail import render
 from feedsvc.store import db
 from feedsvc.store import subscribers as store
@@ -29,6 +29,7 @@ def make(tmp_path: Path, **settings: Any) -> Flask:
                       "MAIL_FROM": "News digest <digest@news.example.org>", **settings})
     with app.app_context():
         db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
     return app
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import Flask
 
 from feedsvc.subscribers import tokens
+from tests.conftest import confirmation_link, csrf, make, reader, subscribe
 from tests.smtp import Mailbox
-from tests.test_subscribe import confirmation_link, csrf, make, reader, subscribe
 
 SECRET = "a-long-random-secret-for-these-tests"
 

@@ -2,67 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
-from feedsvc import create_app
 from feedsvc.mail import render
 from feedsvc.store import db
 from feedsvc.store import subscribers as store
 from feedsvc.subscribers import tokens
-from tests.conftest import SEEDS
+from tests.conftest import confirmation_link, csrf, make, reader, subscribe
 from tests.e2e import free_port
 from tests.smtp import Mailbox
-
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def make(tmp_path: Path, **settings: Any) -> Flask:
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}", "CORPUS_DIR": str(SEEDS),
-                      "TESTING": True, "BASE_URL": "https://news.example.org",
-                      "MAIL_FROM": "News digest <digest@news.example.org>", **settings})
-    with app.app_context():
-        db.upgrade(db.get_engine())
-    return app
 
 
 @pytest.fixture
 def app(tmp_path: Path, mailbox: Mailbox) -> Flask:
     return make(tmp_path, SMTP_URL=mailbox.url)
-
-
-def csrf(client: FlaskClient, path: str) -> str:
-    page = client.get(path)
-    assert page.status_code == 200
-    found = _CSRF.search(page.get_data(as_text=True))
-    assert found, "the form carries a CSRF token"
-    return found.group(1)
-
-
-def subscribe(client: FlaskClient, email: str, **fields: Any) -> Any:
-    form = {"csrf_token": csrf(client, "/subscribe"), "email": email, "topics": ["politics"], "hour": "8",
-            "zone": "Europe/London", **fields}
-    return client.post("/subscribe", data=form)
-
-
-def confirmation_link(box: Mailbox, index: int = -1) -> str:
-    message = box.messages()[index]
-    assert message["Subject"] == "Confirm your digest subscription"
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    found = re.search(r"https://news\.example\.org(/subscribe/confirm/\S+)", text)
-    assert found, text
-    return found.group(1)
-
-
-def reader(app: Flask, email: str) -> store.Subscriber | None:
-    with app.app_context(), db.get_engine().connect() as conn:
-        return store.by_email(conn, email)
 
 
 def test_double_opt_in(app: Flask, mailbox: Mailbox) -> None:

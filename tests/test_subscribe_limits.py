@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 
 from feedsvc.store import subscribers as store
 from feedsvc.store.engine import writing
+from tests.conftest import make, subscribe
 from tests.smtp import Mailbox
-from tests.test_subscribe import make, subscribe
 
 NOW = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
 

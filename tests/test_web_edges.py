@@ -13,10 +13,8 @@ from flask import Flask
 from feedsvc import create_app, settings
 from feedsvc.store import db, engine
 from feedsvc.store import subscribers as store
-from tests.conftest import SEEDS
+from tests.conftest import JOINED, SEEDS, make, subscribe
 from tests.smtp import Mailbox
-from tests.test_sending import JOINED
-from tests.test_subscribe import make, subscribe
 
 
 def test_the_session_cookie_is_same_site_and_secure_over_https(tmp_path: Path) -> None:

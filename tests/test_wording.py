@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from feedsvc.mail.render import addressing
+from tests.conftest import confirmation_link, csrf, make, reader, subscribe
 from tests.smtp import Mailbox
-from tests.test_subscribe import confirmation_link, csrf, make, reader, subscribe
 
 
 def _confirmed(tmp_path: Path, mailbox: Mailbox, email: str, topics: list[str]) -> str:

@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, text
 
-from feedsvc import create_app
+from feedsvc import context, create_app
 from feedsvc.store import db
 from feedsvc.store import deliveries as ledger
 from feedsvc.store import subscribers as store
@@ -140,6 +140,7 @@ def app(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     app = create_app({"DATABASE_URL": db_url, "CORPUS_DIR": str(SEEDS), "TESTING": True})
     with app.app_context():
         db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
     yield app
     app.extensions["feedsvc.engine"].dispose()
 
@@ -151,6 +152,7 @@ def sqlite_app(tmp_path: Path):  # type: ignore[no-untyped-def]
                       "TESTING": True})
     with app.app_context():
         db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
     yield app
     app.extensions["feedsvc.engine"].dispose()
 
@@ -208,16 +210,17 @@ def dkim_key(tmp_path: Path) -> tuple[Path, Any]:
     return key, dns
 
 
-# Subscribing through the web: an app on a SQLite file, its forms and the confirmation link.
+# The subscribe form through the web app (tests of subscribing, links, limits and wording).
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def make(tmp_path: Path, **settings: Any) -> Flask:
+def subscribe_app(tmp_path: Path, **settings: Any) -> Flask:
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}", "CORPUS_DIR": str(SEEDS),
                       "TESTING": True, "BASE_URL": "https://news.example.org",
                       "MAIL_FROM": "News digest <digest@news.example.org>", **settings})
     with app.app_context():
         db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
     return app
 
 

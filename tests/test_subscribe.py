@@ -13,14 +13,14 @@ from feedsvc.mail import render
 from feedsvc.store import db
 from feedsvc.store import subscribers as store
 from feedsvc.subscribers import tokens
-from tests.conftest import confirmation_link, csrf, make, reader, subscribe
+from tests.conftest import confirmation_link, csrf, reader, subscribe, subscribe_app
 from tests.e2e import free_port
 from tests.smtp import Mailbox
 
 
 @pytest.fixture
 def app(tmp_path: Path, mailbox: Mailbox) -> Flask:
-    return make(tmp_path, SMTP_URL=mailbox.url)
+    return subscribe_app(tmp_path, SMTP_URL=mailbox.url)
 
 
 def test_double_opt_in(app: Flask, mailbox: Mailbox) -> None:
@@ -88,7 +88,7 @@ def test_confirmation_links_expire_and_forgeries_fail(app: Flask, mailbox: Mailb
 
 
 def test_rate_limits_per_client_and_per_address(tmp_path: Path, mailbox: Mailbox) -> None:
-    app = make(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="3/minute")
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="3/minute")
     client = app.test_client()
     answers = [subscribe(client, f"r{i}@example.com").status_code for i in range(4)]
     assert answers == [200, 200, 200, 429]
@@ -112,8 +112,8 @@ def test_rate_limits_shared_by_processes_through_redis(tmp_path: Path, mailbox: 
     except redis.RedisError as exc:
         pytest.fail(f"Redis at {storage} is not reachable: {exc}")
     limits = f"2/hour;{free_port()}/day"  # a limit string of its own, so earlier runs' counters do not count
-    first = make(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS=limits, RATELIMIT_STORAGE=storage)
-    second = make(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS=limits, RATELIMIT_STORAGE=storage)
+    first = subscribe_app(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS=limits, RATELIMIT_STORAGE=storage)
+    second = subscribe_app(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS=limits, RATELIMIT_STORAGE=storage)
     address = f"10.9.{free_port() % 250}.{free_port() % 250}"
     codes = []
     for app in (first, second, first):
@@ -124,7 +124,7 @@ def test_rate_limits_shared_by_processes_through_redis(tmp_path: Path, mailbox: 
 
 
 def test_mail_server_down_is_a_clear_503(tmp_path: Path) -> None:
-    app = make(tmp_path, SMTP_URL=f"smtp://127.0.0.1:{free_port()}")
+    app = subscribe_app(tmp_path, SMTP_URL=f"smtp://127.0.0.1:{free_port()}")
     response = subscribe(app.test_client(), "r@example.com")
     assert response.status_code == 503 and "try again in a few minutes" in response.get_data(as_text=True)
 
@@ -160,7 +160,7 @@ def test_confirmations_are_dkim_signed_too(tmp_path: Path, mailbox: Mailbox, dki
     import dkim
 
     key, dns = dkim_key
-    app = make(tmp_path, SMTP_URL=mailbox.url, DKIM_KEY_FILE=str(key))
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url, DKIM_KEY_FILE=str(key))
     assert subscribe(app.test_client(), "signed@example.com").status_code == 200
     (_, data), = mailbox.received
     assert data.startswith(b"DKIM-Signature:") and dkim.verify(data, dnsfunc=dns)

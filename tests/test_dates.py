@@ -14,25 +14,25 @@ CTX = dates.Context(BAKU, captured=datetime(2025, 7, 5, 12, 0, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(("text", "iso", "precision"), [
-    ("05.07.2025", "2025-07-05T12:00:00+04:00", "day"),
-    ("05.07.25", "2025-07-05T12:00:00+04:00", "day"),
+    ("05.07.2025", "2025-07-05T00:00:00+04:00", "day"),
+    ("05.07.25", "2025-07-05T00:00:00+04:00", "day"),
     ("20:20 05.07.2025", "2025-07-05T20:20:00+04:00", "minute"),
     ("05.07.2025 20:20", "2025-07-05T20:20:00+04:00", "minute"),
     ("07/05/2025 8:20 PM", "2025-07-05T20:20:00+04:00", "minute"),
     ("07/05/2025 12:05 AM", "2025-07-05T00:05:00+04:00", "minute"),
     ("3 March 2024, 14:05", "2024-03-03T14:05:00+04:00", "minute"),
     ("March 3, 2024 - 14:05", "2024-03-03T14:05:00+04:00", "minute"),
-    ("Mar 3 2024", "2024-03-03T12:00:00+04:00", "day"),
+    ("Mar 3 2024", "2024-03-03T00:00:00+04:00", "day"),
     ("Sun, 03 Mar 2024 14:05:00 +0000", "2024-03-03T14:05:00+00:00", "minute"),
     ("Sun, 03 Mar 2024 14:05:00 GMT", "2024-03-03T14:05:00+00:00", "minute"),
     ("2024-03-03T14:05:00+03:00", "2024-03-03T14:05:00+03:00", "minute"),
     ("2024-03-03T14:05:00Z", "2024-03-03T14:05:00+00:00", "minute"),
-    ("2024-03-03", "2024-03-03T12:00:00+04:00", "day"),
-    ("3 марта 2024", "2024-03-03T12:00:00+04:00", "day"),
+    ("2024-03-03", "2024-03-03T00:00:00+04:00", "day"),
+    ("3 марта 2024", "2024-03-03T00:00:00+04:00", "day"),
     ("3 марта 2024 г., 14:05", "2024-03-03T14:05:00+04:00", "minute"),
-    ("3 mart 2024", "2024-03-03T12:00:00+04:00", "day"),
+    ("3 mart 2024", "2024-03-03T00:00:00+04:00", "day"),
     ("3 mart 2024, 14:05", "2024-03-03T14:05:00+04:00", "minute"),
-    ("12 dekabr 2019", "2019-12-12T12:00:00+04:00", "day"),
+    ("12 dekabr 2019", "2019-12-12T00:00:00+04:00", "day"),
 ])
 def test_absolute_forms(text: str, iso: str, precision: str) -> None:
     found = dates.whole(text, CTX)
@@ -45,7 +45,7 @@ def test_absolute_forms(text: str, iso: str, precision: str) -> None:
 @pytest.mark.parametrize(("text", "iso", "precision"), [
     ("2 hours ago", "2025-07-05T14:00:00+04:00", "minute"),
     ("45 minutes ago", "2025-07-05T15:15:00+04:00", "minute"),
-    ("3 days ago", "2025-07-02T12:00:00+04:00", "day"),
+    ("3 days ago", "2025-07-02T00:00:00+04:00", "day"),
     ("2 часа назад", "2025-07-05T14:00:00+04:00", "minute"),
     ("2 saat əvvəl", "2025-07-05T14:00:00+04:00", "minute"),
     ("yesterday, 14:05", "2025-07-04T14:05:00+04:00", "minute"),
@@ -63,7 +63,7 @@ def test_relative_forms_resolve_against_capture_time(text: str, iso: str, precis
 def test_date_without_year_takes_known_year() -> None:
     found = dates.find("May 17", dates.Context(ZoneInfo("Europe/Moscow"), year=2017))
     assert found is not None
-    assert found.stamp.value.isoformat() == "2017-05-17T12:00:00+03:00"
+    assert found.stamp.value.isoformat() == "2017-05-17T00:00:00+03:00"
     assert found.stamp.inferred is True and not found.year_missing
 
 

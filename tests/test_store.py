@@ -41,7 +41,7 @@ def test_seeds_ingest_and_reingest(engine, sources, taxonomy, tmp_path) -> None:
     assert first.failures == []
     with engine.connect() as conn:
         art = conn.execute(select(items).where(items.c.kind == "article", items.c.source == "tass")).one()
-        assert art.published == datetime(2017, 5, 17, 9, 0, tzinfo=UTC)  # noon in Moscow: the day only
+        assert art.published == datetime(2017, 5, 17, 9, 0, tzinfo=UTC)  # the day alone: noon in Moscow
         assert art.published.tzinfo is not None
         assert art.uid.startswith("tag:example.org,2017-05-17:article/")
         assert json.loads(art.captions)[0]["credit"] == "Alexander Shcherbak/TASS"

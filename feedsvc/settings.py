@@ -26,6 +26,13 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _count(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must be a whole number, 0 or more")
+    return value
+
+
 def _zone(raw: str) -> str:
     try:
         zoneinfo.ZoneInfo(raw)
@@ -171,14 +178,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONFIRM_HOURS", "48", _positive_int,
             "How long a subscription's confirmation link stays valid."),
     Setting("SUBSCRIBE_LIMITS", "5/minute;20/hour", _rate_limits,
-            "Subscribe attempts allowed per client address (and, separately, confirmation e-mails per address)."),
+            "Subscribe attempts allowed per client address (IPv6: per /64) and, counted in the store, confirmation "
+            "e-mails per inbox (`a+x@` is `a@`)."),
+    Setting("TRUSTED_PROXIES", "0", _count,
+            "How many reverse proxies in front of the web set `X-Forwarded-For`: the client address is read from "
+            "it only then (0: never, as anyone can write that header)."),
     Setting("RATELIMIT_STORAGE", "memory://", _text,
             "Where rate-limit counters live. `memory://` is per process; with several web processes use "
             "`redis://host:6379`."),
     Setting("SEND_EVERY_SECONDS", "60", _positive_int,
             "How often the clock looks for digests to build and messages due to send."),
     Setting("CLOCK_IN_WEB", "false", _flag,
-            "Run the clock inside `flask run` (one process, for a laptop). Never in gunicorn's workers."),
+            "Run the clock inside `flask run` (one process, for a laptop). Never in the Procfile server's workers."),
     Setting("LOG_FORMAT", "text", _log_format,
             "`text`: one readable line per log record; `json`: one JSON object per line (requests, ingest and "
             "digest runs, deliveries), for a log collector."),
@@ -189,6 +200,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
+FOR_TESTS = frozenset({"FEEDSVC_TEST_POSTGRES"})  # read by the test suite, not by feedsvc: not a setting
 
 
 def environment() -> dict[str, str]:
@@ -218,7 +230,8 @@ def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] 
             values[setting.name] = setting.parse(raw.strip())
         except ValueError as exc:
             problems.append(f"{setting.env}={raw!r}: {exc}")
-    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX):] not in BY_NAME)
+    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX):] not in BY_NAME
+                     and k not in FOR_TESTS)
     problems.extend(f"{k}: unknown setting (known: see README, Configuration)" for k in unknown)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))

@@ -293,7 +293,7 @@ def test_explain_gives_every_line_a_role_and_reason(sources) -> None:  # type: i
 def test_explain_marks_news_line_blocks(sources) -> None:  # type: ignore[no-untyped-def]
     explained = pages.explain_page(LISTING, sources=sources, captured=CAPTURED)
     roles = [role for _, role, _, text in explained.lines if text.strip() and text != "Latest news"]
-    assert roles and all(r.startswith("newsline") for r in roles)
+    assert roles and all(r.startswith("news-line") for r in roles)
     assert explained.refusal is None
 
 
@@ -308,3 +308,176 @@ def test_a_source_may_say_its_first_paragraph_is_the_lede(tmp_path) -> None:  # 
     path.write_text('[daily]\nname = "Daily"\nlede = "sometimes"\n')
     with pytest.raises(ConfigError, match="lede"):
         sources_mod.load(path, "UTC")
+
+
+LIVE_BLOG = """Live: storms sweep across the north
+
+Wednesday, June 5, 2024
+By the weather desk
+
+14:05 GMT — Heavy rain flooded roads in three northern towns on Wednesday, the regional police said.
+
+Emergency crews pumped water from cellars through the afternoon.
+
+Load more 👇
+
+13:40 GMT — Schools close early as the storm arrives
+
+Pupils were sent home at noon in several districts.
+"""
+
+
+def test_live_blog_entry_clock_and_the_page_date(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(LIVE_BLOG, sources).article
+    assert a is not None
+    assert a.title == "Live: storms sweep across the north"
+    assert a.category is None  # a weekday printed before the date is no section
+    assert a.published is not None and a.published.value.strftime("%Y-%m-%d") == "2024-06-05"
+    assert a.body == ("Heavy rain flooded roads in three northern towns on Wednesday, the regional police said.",
+                      "Emergency crews pumped water from cellars through the afternoon.")
+
+
+PRINTED_OFFSET = """Port reopens after the strike
+9 June 2024 17:48 (UTC +04:00)
+Share - Telegram - WhatsApp
+
+The port reopened on Sunday after a two-day strike, the port authority said.
+
+Ships waiting at anchor began to unload in the evening. (portnews.az)
+
+Read the other stories of the day on our home page, where the editors pick the most important ones.
+"""
+
+
+def test_offset_printed_after_the_time_share_row_and_closing_source(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(PRINTED_OFFSET, sources).article
+    assert a is not None and a.title == "Port reopens after the strike"
+    assert a.published is not None and a.published.value.isoformat() == "2024-06-09T17:48:00+04:00"
+    assert a.body[-1] == "Ships waiting at anchor began to unload in the evening."
+    assert a.dateline is not None and a.dateline.agency == "portnews.az"
+    assert "Telegram" not in " ".join(a.body)
+
+
+CUT_PAGE = """Museum buys a lost painting
+
+The city museum has bought a painting that was lost for a century, its director said on Friday.
+The work will go on show in the main hall next month, after restorers have cleaned"""
+
+
+def test_a_page_cut_inside_its_last_paragraph_keeps_it(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(CUT_PAGE, sources).article
+    assert a is not None
+    assert a.body[-1].endswith("after restorers have cleaned")
+
+
+DATELINE_ALONE = """Ministers agree on a new rail link
+
+HARBOURTON, Eastland, Nov. 2
+Wire:
+The transport ministers of two neighbouring countries agreed on Saturday to build a rail link between their capitals.
+
+Work is due to begin next year.
+"""
+
+
+def test_a_dateline_on_its_own_lines_with_its_agency(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(DATELINE_ALONE, sources).article
+    assert a is not None and a.title == "Ministers agree on a new rail link"
+    assert a.dateline is not None and (a.dateline.place, a.dateline.agency) == ("HARBOURTON", "Wire")
+    assert a.published is not None and a.published.value.strftime("%m-%d") == "11-02" and a.published.inferred
+    assert a.body[0].startswith("The transport ministers")
+
+
+HOUR_MARK = """Le marché couvert rouvre ses portes
+
+9 juin 2024, 18h05 | mis à jour : 9 juin 2024, 19h10
+
+Le marché couvert de la ville a rouvert dimanche après deux ans de travaux, a annoncé la mairie.
+"""
+
+
+def test_a_clock_written_with_an_h(sources) -> None:  # type: ignore[no-untyped-def]
+    text = HOUR_MARK.replace("9 juin 2024", "9 June 2024")  # the month names are the date module's business
+    a = parse(text, sources).article
+    assert a is not None and a.published is not None
+    assert a.published.value.strftime("%Y-%m-%d %H:%M") == "2024-06-09 18:05"
+
+
+LIST_AFTER = """Harbour bridge opens to traffic
+
+The new harbour bridge opened to traffic on Monday, a year later than planned, the city council said.
+
+Drivers crossed it for free on the first day.
+
+Latest
+Tram fares rise from next month
+City library extends its opening hours
+Rain expected for the weekend
+"""
+
+
+def test_a_heading_over_other_stories_ends_the_body(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(LIST_AFTER, sources).article
+    assert a is not None
+    assert a.body[-1] == "Drivers crossed it for free on the first day."
+
+
+VIA_CREDIT = """Floodwater recedes in the river valley
+
+Residents return to their homes after the flood (Regional Police Press Office via Wire)
+
+Floodwater began to recede in the river valley on Tuesday, and residents returned to clean their homes.
+
+Officials said the main road would reopen on Thursday.
+"""
+
+
+def test_a_caption_credited_in_brackets(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(VIA_CREDIT, sources).article
+    assert a is not None and a.title == "Floodwater recedes in the river valley"
+    assert a.captions[0].credit == "Regional Police Press Office via Wire"
+    assert a.body[0].startswith("Floodwater began to recede")
+
+
+ARCHIVE_PHOTO = """Pipeline talks stall again
+
+FILE - Workers weld a section of pipe near the border, March 3, 2021.
+FILE - Workers weld a section of pipe near the border, March 3, 2021.
+
+Talks on a new gas pipeline stalled again on Monday, an official told a news agency, as the two sides disagreed over prices.
+
+The next round is planned for the spring, reports Pipewire.org.
+"""
+
+
+def test_archive_photo_captions_and_the_agency_named_in_the_text(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(ARCHIVE_PHOTO, sources).article
+    assert a is not None and a.title == "Pipeline talks stall again"
+    assert a.dateline is not None and a.dateline.place is None and a.dateline.agency == "Pipewire.org"
+    assert a.body[0].startswith("Talks on a new gas pipeline")
+    assert a.captions[0].text.startswith("FILE - Workers weld")
+
+
+CUT_AFTER_HEADLINE = """Most read
+Ferry fares rise in the spring 10:15 09.06.2024
+New school opens in the old mill 09:40 09.06.2024
+
+Culture
+The harbour festival returns after a long break
+
+Anna Example
+9 June 2024, 13:55
+
+1204
+
+The harbour festival returns after a long break
+Share
+
+The fest"""
+
+
+def test_a_page_cut_just_after_its_headline(sources) -> None:  # type: ignore[no-untyped-def]
+    a = parse(CUT_AFTER_HEADLINE, sources).article
+    assert a is not None and a.title == "The harbour festival returns after a long break"
+    assert a.published is not None and a.published.value.strftime("%Y-%m-%d %H:%M") == "2024-06-09 13:55"
+    assert a.body == ("The fest",)

@@ -199,12 +199,10 @@ def test_preferences_by_signed_link(app: Flask) -> None:
     assert client.get("/preferences/forged-token").status_code == 404
 
 
-def test_confirmations_are_dkim_signed_too(tmp_path: Path, mailbox: Mailbox) -> None:
+def test_confirmations_are_dkim_signed_too(tmp_path: Path, mailbox: Mailbox, dkim_key: tuple[Path, Any]) -> None:
     import dkim
 
-    from tests.test_sending import dkim_key
-
-    key, dns = dkim_key(tmp_path)
+    key, dns = dkim_key
     app = make(tmp_path, SMTP_URL=mailbox.url, DKIM_KEY_FILE=str(key))
     assert subscribe(app.test_client(), "signed@example.com").status_code == 200
     (_, data), = mailbox.received

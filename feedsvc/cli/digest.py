@@ -17,8 +17,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .. import urls
 from ..context import load_sources, load_taxonomy
 from ..digests import jobs
+from ..errors import FeedsvcError
 from ..mail import configured
 from ..mail.render import Addressing, digest_email
 from ..store import db, deliveries, queries
@@ -103,11 +105,12 @@ def digest_preview_command(topic: str, day: datetime | str, output: Path | None)
     run = _run_digest(topic, day, dry_run=True)
     base = current_app.config["FEEDSVC"]["BASE_URL"]
     sample = Addressing(sender="feedsvc <digest@example.invalid>", recipient="preview@example.invalid",
-                        unsubscribe_url=f"{base}/unsubscribe/preview",
+                        unsubscribe_url=urls.unsubscribe("preview", base),
                         unsubscribe_mailto="mailto:unsubscribe@example.invalid")
     message = digest_email(run.record, sample, taxonomy=load_taxonomy(), sources=load_sources(), base_url=base)
     body = message.get_body(preferencelist=("html",))
-    assert body is not None
+    if body is None:
+        raise FeedsvcError(f"the digest e-mail of {topic} {day} has no HTML part")
     html = body.get_content()
     if output is None:
         handle, name = tempfile.mkstemp(suffix=".html")
@@ -155,5 +158,6 @@ def digest_send_command(topic: str | None, day: datetime | None, dry_run: bool, 
     report = sender.run_once(at, only=only)
     for line in report.lines():
         click.echo(line)
-    if report.stopped or report.outcomes["failed"]:
+    if report.stopped or report.outcomes["failed"] or report.outcomes["unknown"] \
+            or report.outcomes["settled as unknown"]:
         sys.exit(1)

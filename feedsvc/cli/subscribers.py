@@ -70,6 +70,12 @@ def remove_command(email: str) -> None:
     click.echo(f"unsubscribed {address}")
 
 
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: one that starts like a formula gets a leading quote."""
+    text = str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
 @subscribers_group.command("export")
 @with_appcontext
 @errors_to_exit
@@ -79,14 +85,14 @@ def export_command() -> None:
     out.writerow(["email", "status", "topics", "hour", "zone"])
     with db.get_engine().connect() as conn:
         for s in store.all_(conn):
-            out.writerow([s.email, s.status, " ".join(s.topics), s.hour, s.zone])
+            out.writerow([_cell(v) for v in (s.email, s.status, " ".join(s.topics), s.hour, s.zone)])
 
 
 COLUMNS = ("email", "status", "topics", "hour", "zone")
 _FORMULA_GUARD = ("'=", "'+", "'-", "'@", "'\t", "'\r")  # how an export may quote cells a spreadsheet would run
 
 
-def _cell(raw: str | None) -> str:
+def _read_cell(raw: str | None) -> str:
     value = raw or ""
     return value[1:] if value.startswith(_FORMULA_GUARD) else value
 
@@ -94,10 +100,10 @@ def _cell(raw: str | None) -> str:
 def _imported(row: dict[str, str | None], known: tuple[str, ...],
               confirmed: bool) -> tuple[str, subscription.Preferences, str]:
     """The address, preferences and state one CSV row stands for; InvalidField naming what is wrong."""
-    email = subscription.normalise_email(_cell(row.get("email")))
-    wanted = subscription.preferences(_cell(row.get("topics")).split(), _cell(row.get("hour")),
-                                      _cell(row.get("zone")), known=known)
-    given = _cell(row.get("status"))
+    email = subscription.normalise_email(_read_cell(row.get("email")))
+    wanted = subscription.preferences(_read_cell(row.get("topics")).split(), _read_cell(row.get("hour")),
+                                      _read_cell(row.get("zone")), known=known)
+    given = _read_cell(row.get("status"))
     if given not in store.STATUSES:
         raise InvalidField("status", f"{given!r} is not one of {', '.join(store.STATUSES)}")
     # Nobody is mailed before they confirm: without --confirmed, readers come in pending (they confirm by

@@ -31,6 +31,7 @@ class _Page:
     datelines: dict[int, tuple[Dateline, str, dates.Found | None]]
     gaps: list[int]  # page line indexes that are not this article's (news-line blocks)
     ctx: dates.Context
+    entries: dict[int, int]  # lines opening with a live blog's clock: how long the clock is
 
     def boundary(self, k: int) -> bool:
         """True when a news-line block stands between line ``k - 1`` and line ``k``."""
@@ -43,10 +44,16 @@ class _Page:
     def stop(self, k: int) -> bool:
         """A line no body runs past: a heading of other stories, a closing credit, another story's time."""
         line = self.ls[k]
+        if k in self.entries or k in self.datelines:
+            return True  # another entry of a live blog, another story's dateline
         if boilerplate.is_navigation(line.text) or boilerplate.is_newsline_heading(line.text):
             return True
         if heads.is_end_credit(line.text) or line.words <= 4 and line.text.casefold().startswith(_LINKS_AFTER):
             return True
+        if line.words <= 3 and not line.digits and line.text[:1].isupper() and not self.prose[k] \
+                and k + 1 < len(self.ls) and not self.prose[k + 1] and lines.is_title_like(self.ls[k + 1]) \
+                and heads.caption_credit(self.ls[k + 1].text) is None:
+            return True  # a heading over a list of other stories
         return line.date is not None and not self.prose[k] and line.words <= 16
 
 
@@ -54,7 +61,7 @@ def _read(page_lines: list[str], skip: frozenset[int], ctx: dates.Context) -> _P
     ls = lines.read(page_lines, skip, ctx)
     last = ls[-1].index if ls else -1
     prose = [lines.is_prose(line, last=line.index == last) and heads.caption_credit(line.text) is None
-             for line in ls]
+             and not datelines.is_file_photo(line.text) for line in ls]
     found: dict[int, tuple[Dateline, str, dates.Found | None]] = {}
     for k, line in enumerate(ls[:200]):
         if line.words >= 3 and not line.furniture:
@@ -62,7 +69,12 @@ def _read(page_lines: list[str], skip: frozenset[int], ctx: dates.Context) -> _P
             if got and len(got[1].split()) >= 3:
                 found[k] = got
                 prose[k] = True
-    return _Page(ls, prose, found, sorted(skip), ctx)
+    entries = {k: n for k, line in enumerate(ls) if (n := heads.entry_clock(line.text))}
+    if len(ls) >= 2 and prose[-2] and not prose[-1] and ls[-1].words >= 6 and ls[-1].date is None \
+            and not ls[-1].furniture and ls[-1].index - ls[-2].last <= 3 \
+            and not any(ls[-2].last < i < ls[-1].index for i in skip):
+        prose[-1] = True  # the page was cut inside the paragraph after the last whole one
+    return _Page(ls, prose, found, sorted(skip), ctx, entries)
 
 
 def _runs(p: _Page) -> list[tuple[int, int]]:
@@ -76,7 +88,7 @@ def _runs(p: _Page) -> list[tuple[int, int]]:
             continue
         start = end = k
         j = k + 1
-        while j < n and not p.boundary(j) and j not in p.datelines:
+        while j < n and not p.boundary(j) and j not in p.datelines and j not in p.entries:
             if p.prose[j]:
                 end = j
                 j += 1
@@ -150,10 +162,10 @@ def _head(p: _Page, start: int, roles: Roles) -> _Head:
             k -= 1
             continue
         if line.furniture or line.separated:
-            if candidates and line.separated and out.crumb is None:
+            if line.separated and out.crumb is None:
                 out.crumb = heads.category_of(line.text)
             roles[line.index] = ("boilerplate", "site furniture" if line.furniture else "a row of menu items")
-            if candidates:
+            if candidates and not (line.symbols or lines.is_counter(line.text)):
                 break
             k -= 1
             continue
@@ -161,9 +173,9 @@ def _head(p: _Page, start: int, roles: Roles) -> _Head:
         if m:
             metas.append((k, m))
             roles[line.index] = ("meta", "a time, category or byline line near the headline")
-        elif heads.caption_credit(line.text):
-            text, credit = heads.caption_credit(line.text) or ("", "")
-            roles[line.index] = ("caption", "a caption ending in its photo credit")
+        elif heads.caption_credit(line.text) or datelines.is_file_photo(line.text):
+            text, credit = heads.caption_credit(line.text) or (line.text, None)
+            roles[line.index] = ("caption", "a caption with its credit, or of an archive photo")
             captions.insert(0, Caption(text, credit))
         elif heads.is_photo_credit(line.text):
             roles[line.index] = ("credit", "a photo credit")
@@ -176,8 +188,15 @@ def _head(p: _Page, start: int, roles: Roles) -> _Head:
             else:
                 captions.insert(0, Caption("", credit))
         elif lines.is_title_like(line):
+            below = p.ls[k + 1].text if k + 1 < len(p.ls) else ""
+            cut = line.text.rstrip(".…")
             if candidates and line.text.casefold() == p.ls[candidates[-1]].text.casefold():
                 roles[line.index] = ("boilerplate", "the headline printed again")
+            elif cut != line.text and len(cut) >= 20 and below.startswith(cut) and k + 1 < start:
+                roles[line.index] = ("caption", "a shortened caption, printed whole below")
+                if candidates and candidates[-1] == k + 1:
+                    candidates.pop()
+                    roles[p.ls[k + 1].index] = ("caption", "a caption printed whole under its short form")
             else:
                 candidates.append(k)
             if len(candidates) >= 3:
@@ -212,12 +231,22 @@ def _choose_title(p: _Page, out: _Head, candidates: list[int], metas: list[int],
                  and not any(k > shown[0] for k in metas))
         if standfirst or label or timed:
             title = longer[0]
+            for far_up in (c for c in shown if c < title and p.ls[c].words >= 4):
+                chosen, above = p.ls[title], p.ls[far_up]
+                if not chosen.repeated and (chosen.terminal or chosen.words >= 15 and chosen.words > above.words):
+                    title = far_up  # the line taken was itself a standfirst
+                break
     out.title = title
     roles[p.ls[title].index] = ("title", "the headline-like line nearest above the body")
     for c in shown:
         if c > title:
             name = heads.category_of(p.ls[c].text) if p.ls[c].words <= 3 else None
-            if name and c == shown[0] and out.category is None and _above_meta(p, c):
+            if name and datelines.names_organisation(name) and _above_meta(p, c):
+                out.byline = out.byline or name
+                out.agency = out.agency or name
+                roles[p.ls[c].index] = ("meta", "an agency's byline between the headline and its time")
+                continue
+            if name and out.category is None and _above_meta(p, c):
                 out.category = name
                 roles[p.ls[c].index] = ("category", "a section name between the headline and its time")
                 continue
@@ -284,12 +313,27 @@ def _choose(p: _Page, runs: list[tuple[int, int]]) -> tuple[tuple[int, int], _He
     return run, h, roles
 
 
+def _cut_short(p: _Page) -> tuple[tuple[int, int], _Head, Roles] | None:
+    """A page cut just after its headline: the words of the body's first line that it still holds."""
+    k = len(p.ls) - 1
+    if k < 1 or p.prose[k] or p.ls[k].furniture or p.ls[k].date is not None or p.ls[k].terminal \
+            or p.ls[k].words > 6 or p.ls[k].index - p.ls[k - 1].last > 3:
+        return None
+    roles: Roles = {}
+    h = _head(p, k, roles)
+    if h.title is None or h.stamp is None and not (h.category or h.byline):
+        return None
+    return (k, k), h, roles
+
+
 def assemble(page_lines: list[str], skip: frozenset[int], ctx: dates.Context, *, source: str | None,
              meta: PageMeta, lede_first: bool = False) -> Assembly:
     """The article of a page (or None, saying what was missing), and the role of every line."""
     p = _read(page_lines, skip, ctx)
     warnings: list[str] = []
     chosen = _choose(p, _runs(p))
+    if chosen is None or chosen[1].title is None:
+        chosen = _cut_short(p) or chosen
     if chosen is None:
         return Assembly(None, {}, (), "no paragraph of running text")
     (start, end), h, roles = chosen
@@ -311,7 +355,9 @@ def assemble(page_lines: list[str], skip: frozenset[int], ctx: dates.Context, *,
         body[0] = rest
     elif h.dateline:
         dateline, stamp_dl = h.dateline
-    for k in range(end + 1, min(len(p.ls), end + 3)):
+    elif start in p.entries and body:
+        body[0] = body[0][p.entries[start]:]
+    for k in range(end + 1, min(len(p.ls), end + 4)):
         m = heads.meta(p.ls[k], ctx)
         if h.stamp is None and m is not None and m.stamp is not None and not m.time_only:
             h.stamp = m.stamp
@@ -359,6 +405,9 @@ def _body(p: _Page, start: int, end: int, roles: Roles,
             text, credit = heads.caption_credit(line.text) or ("", "")
             roles[line.index] = ("caption", "a caption ending in its photo credit")
             add_caption(captions, text, credit)
+        elif datelines.is_file_photo(line.text):
+            roles[line.index] = ("caption", "the caption of an archive photo")
+            add_caption(captions, line.text, None)
         elif heads.is_photo_credit(line.text):
             roles[line.index] = ("credit", "a photo credit inside the body")
             credit = heads.credit_value(line.text)
@@ -383,12 +432,16 @@ def _body(p: _Page, start: int, end: int, roles: Roles,
             break
         roles[tail.index] = ("boilerplate", "a headline-like line after the body: a link to another story")
         kept.pop()
-    for k in kept:
+    for n, k in enumerate(kept):
         text = p.ls[k].text
         if body and not p.ls[k - 1].terminal and text[:1].islower() and k - 1 in kept:
             body[-1] = f"{body[-1]} {text}"
         else:
             body.append(text)
+        if n + 1 < len(kept) and datelines.closes_story(text):
+            for later in kept[n + 1:]:
+                roles[p.ls[later].index] = ("boilerplate", "after the credit that closes the story")
+            break
     if body:
         body[-1], closing = datelines.trailing_credit(body[-1])
         agency = agency or closing

@@ -28,15 +28,17 @@ _DATELINES = tuple(re.compile(rx) for rx in (
     (rf"^(?:[{UP}][\w’'-]+,\s+)?{_CAP_PLACE},\s+(?P<date>\d{{1,2}}\s+[^\W\d]+|[^\W\d]+\.?\s+\d{{1,2}})\s+"
      rf"/(?P<agency>[^,/]{{2,30}})[^/]{{0,40}}/\.?\s*"),
     # MOSCOW, March 3 —     MOSCOW —     SULAIMANI, Some region,—
-    (rf"^{_PLACE}(?:,\s+(?P<date>[^\W\d]+\.?\s+\d{{1,2}}|\d{{1,2}}\s+[^\W\d]+))?,?\s*{_DASH}\s+(?P<agency>)"
+    (rf"^{_PLACE}(?:,\s+(?P<date>[^\W\d]+\.?\s+\d{{1,2}}|\d{{1,2}}\s+[^\W\d]+))?(?:,\s*|\s+){_DASH}\s+(?P<agency>)"
      r"(?=\S)"),
     rf"^(?P<place>[{UP}]{{3,}}[{UP}'’.\-/ ]*?),\s+[^,—–]{{2,40}}?,\s*—\s*(?P<agency>)(?=\S)",
     # MOSCOW, March 4 President …  (wire copy with no mark after the date)
     rf"^(?P<place>[{UP}]{{3,}}[{UP}'’.\-/ ]*?),\s+(?P<date>[{UP}][^\W\d]+\.?\s+\d{{1,2}})\s+(?P<agency>)(?=[{UP}])",
 ))
+# How every dateline opens: a place in capitals, a capitalised place and its mark, or the day.
+_OPENING = re.compile(rf"[{UP}]{{2}}|[{UP}][\w’'-]*[.,/]|\d{{1,2}}\s|[{UP}][\w’'-]*\s[{UP}][\w’'-]*[,(]")
 _CAPS_ONLY = (_DATELINES[0], _DATELINES[6])  # forms that would take any capitalised words for a place
 # A dateline on a line of its own: ``KABUL, Afghanistan`` or ``BAKU, Azerbaijan, Nov. 2``.
-_ALONE = re.compile(rf"^(?P<place>[{UP}]{{3,}}[{UP}'’.\-/ ]*)(?:,\s+[{UP}][\w’'.]+(?:\s[\w’'.]+){{0,2}}){{1,2}}"
+_ALONE = re.compile(rf"^(?P<place>[{UP}]{{3,}}[{UP}'’.\-/ ]*)(?:,\s+[{UP}][^\W\d][\w’'.]*(?:\s[^\W\d][\w’'.]*){{0,2}}){{1,2}}"
                     r"(?:,\s+(?P<date>[^\W\d]+\.?\s+\d{1,2}|\d{1,2}\s+[^\W\d]+\.?))?$")
 _AGENCY_ALONE = re.compile(rf"^(?P<agency>[{UP}][\w.&-]{{1,30}}):$")
 
@@ -53,15 +55,26 @@ _REPORTS = re.compile(
     rf"(?P<pre>{_DOMAIN})[\"»”]?\s+(?:reports|reported|xəbər verir|xəbər yayıb|haber verdi|bildirir|"
     r"сообщает|сообщил|передает|передаёт|подготовил|повідомляє)"
     rf"|(?:reports|передает|передаёт|сообщает|повідомляє|according to)\s+[\"«“]?(?P<post>{_DOMAIN})"
+    rf"|\b(?:как|як)\s+(?:передает|передаёт|сообщает|передає|повідомляє|пишет|пише)\s+[\"«“]?(?P<as>[{UP}][\w.-]{{1,30}})"
     rf"|[\"«“](?P<quoted>[{UP}][\w.-]{{1,30}})[\"»”]\s+(?:reports|xəbər verir|сообщает|передает|bildirir)",
     re.IGNORECASE,
 )
+_REPORT_WORDS = re.compile(r"reports|reported|xəbər|haber|bildirir|сообща|переда|подготовил|повідомляє|according|пише",
+                           re.IGNORECASE)
 _ORG_WORDS = re.compile(r"\b(?:press|agency|agence|agentur|agentliyi|ajansı|агентство|агентство)\b", re.IGNORECASE)
+
+
+_FILE_PHOTO = re.compile(r"^FILE\s*[-–—:]")
+
+
+def is_file_photo(text: str) -> bool:
+    """The wire agencies' mark of an archive photo's caption (``FILE - In this photo …``): no dateline."""
+    return bool(_FILE_PHOTO.match(text))
 
 
 def match(text: str, ctx: dates.Context) -> tuple[Dateline, str, dates.Found | None] | None:
     """The dateline that opens ``text``, the text after it, and the date it printed."""
-    if not text[:1].isalnum():
+    if not _OPENING.match(text) or is_file_photo(text):
         return None
     for rx in _DATELINES:
         m = rx.match(text)
@@ -106,9 +119,9 @@ def credited(text: str) -> str | None:
 
 def reported_by(paragraph: str) -> str | None:
     """The site or agency a paragraph says it comes from (``Site.az reports``, ``… (xyz)``)."""
-    m = _REPORTS.search(paragraph)
+    m = _REPORTS.search(paragraph) if _REPORT_WORDS.search(paragraph) else None
     if m:
-        return (m.group("pre") or m.group("post") or m.group("quoted")).strip(" .")
+        return (m.group("pre") or m.group("post") or m.group("as") or m.group("quoted")).strip(" .,")
     m = _TRAILING_CREDIT.search(paragraph)
     if m and not m.group("agency").isdigit():
         return m.group("agency")
@@ -118,6 +131,14 @@ def reported_by(paragraph: str) -> str | None:
 _CLOSING_PARENS = re.compile(r"\s*\((?P<inner>[^()]{0,80}\bby\b[^()]*|[A-Za-z][\w.-]{1,20})\)\s*$")
 
 
+_CLOSING_SOURCE = re.compile(rf"\((?:{_DOMAIN}|[A-Za-z]{{2,5}})\)\s*$")
+
+
+def closes_story(paragraph: str) -> bool:
+    """A paragraph that ends with the story's source in brackets (``… (site.az)``): nothing after it is the story's."""
+    return len(paragraph) > 40 and bool(_CLOSING_SOURCE.search(paragraph))
+
+
 def trailing_credit(paragraph: str) -> tuple[str, str | None]:
     """A last paragraph without its closing credit (``… (Editing by …)``, ``… (xyz)``), and the agency named."""
     m = _CLOSING_PARENS.search(paragraph)
@@ -125,6 +146,11 @@ def trailing_credit(paragraph: str) -> tuple[str, str | None]:
         return paragraph, None
     inner = m.group("inner")
     return paragraph[:m.start()].rstrip(), None if " by " in f" {inner} " else inner
+
+
+def names_organisation(name: str) -> bool:
+    """A name with an organisation's word in it (``… Press``, ``… Agency``) or a site's address."""
+    return bool(_ORG_WORDS.search(name)) or bool(re.search(_DOMAIN, name))
 
 
 def is_organisation(name: str) -> bool:

@@ -35,6 +35,7 @@ _HOME = re.compile(r"^(?:home|main|главная|головна|ana səhifə|an
 _CRUMB = re.compile(r"\s*(?:/|\||»|›|>|•|·)\s*")
 
 
+_H_CLOCK = re.compile(r"^\s*(?:,|à|at|в|saat)?\s*(\d{1,2})\s?h\s?(\d{2})\b")  # 14 Nov. 2015, 23h27
 _PRINTED_OFFSET = re.compile(r"^\W{0,3}\(?(?:UTC|GMT)\s*(?P<s>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\)?")
 # Weekday names print before a date; they are no section name.
 _WEEKDAY_NAMES = """monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun
@@ -58,7 +59,8 @@ class Meta:
 
 def _name_like(text: str, most: int = 4) -> bool:
     words = text.split()
-    return 1 <= len(words) <= most and all(w[:1].isalpha() or w[:1] in "«\"“" for w in words) and not text.endswith(".")
+    return 1 <= len(words) <= most and all(w[:1].isalpha() or w[:1] in "«\"“&" for w in words) \
+        and not text.endswith(".")
 
 
 def meta(line: Line, ctx: dates.Context) -> Meta | None:
@@ -95,6 +97,12 @@ def meta(line: Line, ctx: dates.Context) -> Meta | None:
             pass
         else:
             return None
+    clock = _H_CLOCK.match(text[found.end:]) if found.stamp.precision == "day" else None
+    if clock and int(clock.group(1)) < 24 and int(clock.group(2)) < 60:
+        value = found.stamp.value.replace(hour=int(clock.group(1)), minute=int(clock.group(2)))
+        found = dates.Found(Stamp(value, "minute", found.stamp.inferred), found.start, found.end + clock.end(),
+                            found.year_missing)
+        out = Meta(stamp=found, time_only=out.time_only, category=out.category)
     zone = _PRINTED_OFFSET.search(text[found.end:])
     if zone and ":" in text[:found.end]:
         offset = timedelta(hours=int(zone.group("h")), minutes=int(zone.group("m") or 0))
@@ -115,6 +123,16 @@ def meta(line: Line, ctx: dates.Context) -> Meta | None:
     return None
 
 
+_ENTRY = re.compile(r"^(?:\d{1,2}[:.]\d{2}|[012]\d[0-5]\d)(?:\s*(?:[AaPp]\.?[Mm]\.?|Uhr|GMT|UTC|[A-Z]{3}))?"
+                    r"(?:\s*/\s*\d{1,2}[:.]\d{2}(?:\s*[A-Z]{2,4})?)?\s*(?:[—–:]|-\s)\s*(?=\S)")
+
+
+def entry_clock(text: str) -> int:
+    """How many characters of ``text`` are a live blog's clock opening an entry (``14:05 GMT — …``)."""
+    m = _ENTRY.match(text)
+    return m.end() if m else 0
+
+
 def combine(day: dates.Found, clock: dates.Found) -> dates.Found:
     """A date printed on one line and its time on the next."""
     d, c = day.stamp.value, clock.stamp.value
@@ -130,16 +148,20 @@ _CAPTION_CREDIT = re.compile(
 
 
 _WORDED_CREDIT = re.compile(r"^(?P<text>.{8,}?)\s*(?:\[(?P<b>(?:photo|фото|foto)/[^\]]{2,40})\]|"
+                            r"\((?P<p>[^()]{2,60}\bvia\s[^()]{1,30}|(?:photo|фото|foto)\b[^()]{1,60})\)|"
                             r"(?P<w>(?:photo|фото|foto|credit)\s*:\s*[^.]{2,60}))$", re.IGNORECASE)
+
+
+_CREDIT_HINT = re.compile(r"/|photo|фото|foto|credit|©|\(c\)|image|\bvia\b", re.IGNORECASE)
 
 
 def caption_credit(text: str) -> tuple[str, str] | None:
     """A caption with its credit on the same line: ``Crowds in the square Jane Roe/Agency``."""
-    if len(text) > 400 or re.match(_CREDIT_WORDS, text, re.IGNORECASE):
+    if len(text) > 400 or not _CREDIT_HINT.search(text) or re.match(_CREDIT_WORDS, text, re.IGNORECASE):
         return None
     w = _WORDED_CREDIT.match(text)
     if w:
-        return w.group("text").strip(), credit_value(w.group("b") or w.group("w"))
+        return w.group("text").strip(), credit_value(w.group("b") or w.group("p") or w.group("w"))
     if text.rstrip().endswith((".", "!", "?")):
         return None
     m = _CAPTION_CREDIT.match(text)
@@ -171,12 +193,10 @@ def category_of(text: str) -> str | None:
     """A section name printed alone or as breadcrumbs (``News / World``): its last crumb."""
     if any(c.isdigit() for c in text) or len(text) > 60:
         return None
-    crumbs = [c for c in _CRUMB.split(text) if c.strip()]
+    crumbs = [c for c in _CRUMB.split(text.strip(" |/»›>•·")) if c.strip()]
     if not crumbs or all(len(c.strip()) <= 3 for c in crumbs):  # a language switch, not a section
         return None
-    last = crumbs[-1].strip()
-    if len(crumbs) == 1:
-        last = _HOME.sub("", last).strip() or last
+    last = _HOME.sub("", crumbs[-1].strip()).strip() or crumbs[-1].strip()
     if not _name_like(last, 4) or boilerplate.is_furniture(last):
         return None
     return last

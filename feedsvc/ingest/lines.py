@@ -21,6 +21,7 @@ _LIST_ITEM = re.compile(r"^\d{1,2}[.)]\s")
 _LIST_DASH = re.compile(r"\s[-–—|]\s+[\"“«‘]?[^\W\d_]")
 _TEMPLATE = re.compile(r"^\{[\w-]+\}$|^(?:none|null|undefined|nan)$", re.IGNORECASE)
 _SYMBOLS = re.compile(r"^[\W\d_]*$")
+_DIGIT = re.compile(r"\d")
 _INNER_STOP = re.compile(r"[.!?…][\"”»’)]*\s+[\"“«„(]*([^\W\d_])")
 _MARKUP = re.compile(r"<\s*/?\s*[a-z][\w-]*(?:\s[^<>]*)?>|&(?:nbsp|amp|quot|#\d+);|https?://|www\.", re.IGNORECASE)
 
@@ -46,6 +47,7 @@ class Line:
     date: dates.Found | None
     repeated: bool  # printed more than once on the page
     last: int  # the last page line it covers (hard-wrapped text is read as one line)
+    digits: int
 
 
 def strip_store_stamp(text: str) -> tuple[str, bool]:
@@ -54,18 +56,30 @@ def strip_store_stamp(text: str) -> tuple[str, bool]:
     return (text[m.end():], True) if m else (text, False)
 
 
+@lru_cache(maxsize=1)
+def _stop_index() -> dict[str, tuple[str, ...]]:
+    """Each stop word and the languages that list it."""
+    index: dict[str, list[str]] = {}
+    for lang, stops in _stop_lists().items():
+        for w in stops:
+            index.setdefault(w, []).append(lang)
+    return {w: tuple(langs) for w, langs in index.items()}
+
+
 def language(texts: list[str]) -> str | None:
     """The language whose stop words cover most of the page's words."""
-    words = [w.casefold() for t in texts for w in _WORD.findall(t)]
+    words = _WORD.findall(" ".join(texts)[:1500].casefold())
     if len(words) < 8:
         return None
-    counts = Counter(words)
-    best: tuple[int, str] | None = None
-    for lang, stops in _stop_lists().items():
-        hits = sum(n for w, n in counts.items() if w in stops)
-        if best is None or hits > best[0]:
-            best = (hits, lang)
-    return best[1] if best and best[0] >= 3 else None
+    index = _stop_index()
+    hits: dict[str, int] = {}
+    for w in words:
+        for lang in index.get(w, ()):
+            hits[lang] = hits.get(lang, 0) + 1
+    if not hits:
+        return None
+    lang, n = max(hits.items(), key=lambda kv: (kv[1], -_STOP_LANGUAGES.index(kv[0])))
+    return lang if n >= 3 else None
 
 
 def _ends_sentence(text: str) -> bool:
@@ -94,31 +108,41 @@ def _unwrapped(kept: list[tuple[int, str]], stops: frozenset[str]) -> list[tuple
 def read(lines: list[str], skip: frozenset[int], ctx: dates.Context) -> list[Line]:
     """Every non-blank line not in ``skip``, with its evidence."""
     kept = [(i, " ".join(line.split())) for i, line in enumerate(lines) if i not in skip and line.strip()]
-    lang = language([t for _, t in kept[:80]])
+    lang = language(sorted((t for _, t in kept[:60]), key=len, reverse=True)[:4])
     stops = _stop_lists().get(lang or "", frozenset())
     seen = Counter(t.casefold() for _, t in kept)
     out: list[Line] = []
     for i, text, last in _unwrapped(kept, stops):
-        words = _WORD.findall(text)
-        share = sum(1 for w in words if w.casefold() in stops) / len(words) if words and stops else 0.0
-        core = text.rstrip(_CLOSERS + " ")
-        inner = any(m.group(1).isupper() for m in _INNER_STOP.finditer(core[:-1]))
+        words, share, terminal, inner, chrome, separated, symbols, digits = _evidence(text, lang)
         found = None
-        if any(c.isdigit() for c in text) or len(text) < 60:
+        # times matter only on short lines: meta lines, headlines led by a date, other stories' stamps
+        if len(text) < 60 or words <= 24 and _DIGIT.search(text):
             found = dates.find(text, ctx, allow_relative=True)
             if found is None and len(text) <= 60:
                 found = dates.find_time_only(text, ctx)
         out.append(Line(
-            index=i, text=text, words=len(words), stop_share=share, terminal=_ends_sentence(text),
-            inner_stop=inner, furniture=is_chrome(text), separated=_separated(text, inner),
-            symbols=bool(_SYMBOLS.match(text)), date=found, repeated=seen[text.casefold()] > 1, last=last,
+            index=i, text=text, words=words, stop_share=share, terminal=terminal, inner_stop=inner,
+            furniture=chrome, separated=separated, symbols=symbols, date=found,
+            repeated=seen[text.casefold()] > 1, last=last, digits=digits,
         ))
     return out
 
 
+@lru_cache(maxsize=16384)
+def _evidence(text: str, lang: str | None) -> tuple[int, float, bool, bool, bool, bool, bool, int]:
+    """What a line's text alone says (memoised: a site prints the same furniture on every page)."""
+    stops = _stop_lists().get(lang or "", frozenset())
+    words = _WORD.findall(text)
+    share = sum(1 for w in words if w.casefold() in stops) / len(words) if words and stops else 0.0
+    core = text.rstrip(_CLOSERS + " ")
+    inner = any(m.group(1).isupper() for m in _INNER_STOP.finditer(core[:-1]))
+    return (len(words), share, _ends_sentence(text), inner, is_chrome(text), _separated(text, inner),
+            bool(_SYMBOLS.match(text)), len(_DIGIT.findall(text)))
+
+
 def _separated(text: str, inner_stop: bool) -> bool:
     """A row of menu items, breadcrumbs, or headlines strung together with dashes."""
-    if len(_SEPARATORS.findall(f" {text} ")) >= 2:
+    if len(_SEPARATORS.findall(f" {text} ")) >= 2 or len(text) < 80 and (text.endswith(" |") or text.startswith("| ")):
         return True
     dashes = len(_LIST_DASH.findall(text))
     return dashes >= 6 or dashes >= 3 and not inner_stop
@@ -126,7 +150,7 @@ def _separated(text: str, inner_stop: bool) -> bool:
 
 _CHROME_WORDS = re.compile(
     r"\b(?:cookies?|newsletter|subscribe|subscription|sign up|log in|all rights reserved|copyright|"
-    r"подпис\w+|рассылк\w+|все права защищены|abunə|abone|bülten|tüm hakları|bütün hüquqlar)\b",
+    r"подписаться|подпишитесь|подписывайтесь|рассылк\w+|все права защищены|abunə|abone|bülten|tüm hakları|bütün hüquqlar)\b",
     re.IGNORECASE,
 )
 
@@ -138,15 +162,23 @@ _SHARE = frozenset(_SHARE_WORDS.split())
 
 
 def _is_share_row(text: str) -> bool:
+    if len(text) > 80:
+        return False
     words = [w for w in re.split(r"[\W_]+", text.casefold()) if w]
     return bool(words) and len(words) <= 8 and all(w in _SHARE for w in words)
+
+
+def is_counter(text: str) -> bool:
+    """A share, view or comment counter, or a share row: furniture that sits between a headline and its time."""
+    return boilerplate.is_widget(text) or _is_share_row(text)
 
 
 def is_chrome(text: str) -> bool:
     """Site furniture, template leftovers, counters, symbol rows, cookie and subscription boxes."""
     if boilerplate.is_furniture(text) or _TEMPLATE.match(text) or _is_share_row(text):
         return True
-    if len(text) < 160 and (_MARKUP.search(text) or text.endswith(("»", "›", "→", "👇")) and text[:1] not in "«\""):
+    if len(text) < 160 and (("<" in text or "&" in text or "http" in text or "www." in text)
+                            and _MARKUP.search(text) or text.endswith(("»", "›", "→", "👇")) and text[:1] not in "«\""):
         return True  # markup left over, a bare address, or a link arrow
     return len(text) < 200 and bool(_CHROME_WORDS.search(text))
 
@@ -163,7 +195,8 @@ def is_prose(line: Line, last: bool = False) -> bool:
         return False
     if line.stop_share and line.stop_share < 0.05 and line.words < 25:
         return False
-    if line.terminal and (line.words >= 12 or line.words >= 4 and line.text.rstrip(_CLOSERS).endswith(".")):
+    if line.terminal and (line.words >= 20 or line.words >= 12 and not line.text.rstrip(_CLOSERS).endswith(("?", "!"))
+                          or line.words >= 4 and line.text.rstrip(_CLOSERS).endswith(".")):
         return True
     if line.inner_stop and (line.words >= 20 or last and line.words >= 12):
         return True
@@ -173,8 +206,7 @@ def is_prose(line: Line, last: bool = False) -> bool:
 def is_title_like(line: Line) -> bool:
     """Short enough for a headline, with letters, and not a sentence of running text."""
     text = line.text
-    digits = sum(c.isdigit() for c in text)
-    if digits * 4 > len(text) or (line.date is not None and line.date.start == 0 and line.date.stamp.inferred):
+    if line.digits * 4 > len(text) or (line.date is not None and line.date.start == 0 and line.date.stamp.inferred):
         return False  # a timestamp, or a news-line item led by its clock time
     if _doubled(text) or _LIST_ITEM.match(text) or text.startswith("(") and text.endswith(")"):
         return False  # a caption printed twice, a numbered key point, an editor's note

@@ -19,11 +19,12 @@ def detect_source(text: str, meta: PageMeta, sources: Sources) -> str | None:
     by_phrase = sources.by_phrase(head)
     if by_phrase:
         return by_phrase
+    ctx = dates.Context(sources.zone(None))
     for line in head.split("\n")[:60]:
         line = line.strip()
         if not line[:1].isalnum():
             continue
-        got = datelines.match(line, dates.Context(sources.zone(None)))
+        got = datelines.match(line, ctx)
         if got and got[0].agency:
             slug = sources.by_agency(got[0].agency)
             if slug:
@@ -43,15 +44,15 @@ class Explained:
 def parse_page(text: str, *, sources: Sources, meta: PageMeta | None = None,
                captured: datetime | None = None) -> ParsedPage:
     """Extract the article and news line of one page text, or raise IngestError when there is neither."""
-    explained = explain_page(text, sources=sources, meta=meta, captured=captured)
+    explained = explain_page(text, sources=sources, meta=meta, captured=captured, keep_roles=False)
     if explained.page is None:
         raise IngestError(explained.refusal or "no recognisable article or news line")
     return explained.page
 
 
 def explain_page(text: str, *, sources: Sources, meta: PageMeta | None = None,
-                 captured: datetime | None = None) -> Explained:
-    """Parse one page text and keep the role given to each of its lines."""
+                 captured: datetime | None = None, keep_roles: bool = True) -> Explained:
+    """Parse one page text and keep the role given to each of its lines (unless ``keep_roles`` is False)."""
     meta = meta or PageMeta()
     text, stamped = lines.strip_store_stamp(text)
     source = detect_source(text, meta, sources)
@@ -61,7 +62,7 @@ def explain_page(text: str, *, sources: Sources, meta: PageMeta | None = None,
     line_ctx = dates.Context(zone, captured=captured)
     blocks = newsline.find_blocks(page_lines, line_ctx)
     roles: dict[int, tuple[str, str]] = {}
-    for block in blocks:
+    for block in blocks if keep_roles else ():
         given = getattr(block, "roles", None) or {}
         for i in block.lines:
             roles[i] = given.get(i, ("newsline", "in a news-line block"))
@@ -80,7 +81,8 @@ def explain_page(text: str, *, sources: Sources, meta: PageMeta | None = None,
     if stamped:
         roles.setdefault(0, ("boilerplate", "the page store's date stamp"))
     listed = tuple((i, *roles.get(i, ("blank", "an empty line") if not line.strip() else
-                                   ("boilerplate", "not read")), line) for i, line in enumerate(page_lines))
+                                   ("boilerplate", "not read")), line)
+                   for i, line in enumerate(page_lines)) if keep_roles else ()
     if built.article is None and not headlines:
         return Explained(None, listed, f"no recognisable article or news line: {built.missing} "
                                        "and no headline with a time")

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from .. import settings
 from ..context import load_sources, load_taxonomy, secret_key
+from ..errors import NotFound
 from ..store import digests as digest_store
 from . import render
 from .render import Addressing, Prepared
@@ -44,7 +45,8 @@ def sender(engine: Engine, run: str) -> Sender:
     def prepare(digest_id: int, zone: str) -> Prepared:
         with engine.connect() as conn:
             record = digest_store.by_id(conn, digest_id)
-        assert record is not None, f"digest {digest_id} vanished"
+        if record is None:
+            raise NotFound(f"digest {digest_id} vanished before it was sent")
         return render.prepare(record, taxonomy=taxonomy, sources=sources, base_url=cfg["BASE_URL"],
                               zone=ZoneInfo(zone))
 

@@ -50,8 +50,11 @@ def schema_problem(engine: Engine) -> str | None:
     if current is None:
         try:
             upgrade(engine)
-        except DBAPIError:  # another process created it at the same moment
-            pass
+        except DBAPIError:
+            # Forgiven only when another process created the schema at the same moment; any other failure
+            # (a table in the way, no permission) is an error of its own, not an old schema.
+            if current_revision(engine) is None:
+                raise
         current = current_revision(engine)
     if current == head:
         return None

@@ -132,6 +132,14 @@ subscribers = Table(
     Index("ix_subscribers_status", "status"),
 )
 
+confirmation_mails = Table(
+    "confirmation_mails", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mailbox", String(320), nullable=False),  # normalised: lower case, no +tag
+    Column("sent_at", UTCDateTime(), nullable=False),
+    Index("ix_confirmation_mails_mailbox_sent", "mailbox", "sent_at"),
+)
+
 deliveries = Table(
     "deliveries", metadata,
     Column("id", Integer, primary_key=True),

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .. import urls
 from ..context import secret_key
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
@@ -35,14 +37,18 @@ def _http_error(exc: HTTPException) -> Response:
         return _error_page(400, "Form expired", "This form is too old or came from another site. "
                            "Go back, reload the page and send it again.")
     if exc.code == 429:
-        wait = subscribe.retry_after()
+        given = dict(exc.get_headers() or []).get("Retry-After")  # the inbox count says when, the limiter knows
+        wait = int(given) if given else subscribe.retry_after()
         response = _error_page(429, "Too many attempts", "The subscribe form was sent too many times in a short "
                                "while, from your connection or for this address, so this one was not sent: "
                                "the pause keeps inboxes from being flooded. Please try again in "
                                f"{_wait(wait)}.")
         response.headers["Retry-After"] = str(wait)
         return response
-    return _error_page(exc.code or 500, exc.name, exc.description or "")
+    response = _error_page(exc.code or 500, exc.name, exc.description or "")
+    # The error's own headers, such as Allow of a 405, go with the page.
+    response.headers.update({k: v for k, v in (exc.get_headers() or []) if k.lower() != "content-type"})
+    return response
 
 
 def _wait(seconds: int) -> str:
@@ -52,6 +58,15 @@ def _wait(seconds: int) -> str:
     if seconds < 90 * 60:
         return f"about {round(seconds / 60)} minutes"
     return f"about {round(seconds / 3600)} hours"
+
+
+def _store_unavailable(exc: OperationalError) -> Response:
+    """The database is down, or busy past the wait for its lock: try again soon, not a server fault."""
+    current_app.logger.error("store: %s", exc.orig)
+    response = _error_page(503, "Temporarily unavailable", "The site's database is busy or unreachable just now. "
+                           "Please try again in a minute.")
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 def _feedsvc_error(exc: FeedsvcError) -> Response:
@@ -115,6 +130,7 @@ def _security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["urls"] = urls  # templates link through the one URL module
     app.before_request(_store_ready)  # before CSRF's check, which needs the key
     app.register_blueprint(ops.bp)
     if app.config["FEEDSVC"]["ADMIN_PASSWORD"]:
@@ -126,10 +142,18 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     # Mail clients' one-click unsubscribe (RFC 8058) sends no token: the signed link is the authority.
     csrf.exempt(subscriptions.unsubscribe)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["FEEDSVC"]["BASE_URL"].startswith("https://"))
+    # Flask's own defaults (None, False) are replaced, not kept: setdefault would never apply.
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    if not app.config.get("SESSION_COOKIE_SECURE"):
+        app.config["SESSION_COOKIE_SECURE"] = app.config["FEEDSVC"]["BASE_URL"].startswith("https://")
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(FeedsvcError, _feedsvc_error)
+    app.register_error_handler(OperationalError, _store_unavailable)
     app.after_request(_security_headers)
     app.wsgi_app = _key_before_session(app)  # type: ignore[method-assign,assignment]
     fastpath.init_app(app)  # outside: a cached feed needs neither the store nor the key
+    proxies = app.config["FEEDSVC"]["TRUSTED_PROXIES"]
+    if proxies:  # the client address is the one the nearest trusted proxy saw, not what the client wrote
+        # (outside the fast path too, so the access log names the client of every request)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]

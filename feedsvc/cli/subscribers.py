@@ -92,7 +92,8 @@ COLUMNS = ("email", "status", "topics", "hour", "zone")
 _FORMULA_GUARD = ("'=", "'+", "'-", "'@", "'\t", "'\r")  # how an export may quote cells a spreadsheet would run
 
 
-def _read_cell(raw: str | None) -> str:
+def _field(raw: str | None) -> str:
+    """A cell as written before export quoted it."""
     value = raw or ""
     return value[1:] if value.startswith(_FORMULA_GUARD) else value
 
@@ -100,10 +101,10 @@ def _read_cell(raw: str | None) -> str:
 def _imported(row: dict[str, str | None], known: tuple[str, ...],
               confirmed: bool) -> tuple[str, subscription.Preferences, str]:
     """The address, preferences and state one CSV row stands for; InvalidField naming what is wrong."""
-    email = subscription.normalise_email(_read_cell(row.get("email")))
-    wanted = subscription.preferences(_read_cell(row.get("topics")).split(), _read_cell(row.get("hour")),
-                                      _read_cell(row.get("zone")), known=known)
-    given = _read_cell(row.get("status"))
+    email = subscription.normalise_email(_field(row.get("email")))
+    wanted = subscription.preferences(_field(row.get("topics")).split(), _field(row.get("hour")),
+                                      _field(row.get("zone")), known=known)
+    given = _field(row.get("status"))
     if given not in store.STATUSES:
         raise InvalidField("status", f"{given!r} is not one of {', '.join(store.STATUSES)}")
     # Nobody is mailed before they confirm: without --confirmed, readers come in pending (they confirm by

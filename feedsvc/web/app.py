@@ -106,7 +106,7 @@ def _key_before_session(app: Flask) -> WSGIApplication:
             with app.app_context():
                 try:
                     _prepare(app)
-                except DBAPIError:  # the request itself reports the store being away
+                except (DBAPIError, FeedsvcError):  # the request itself reports what is wrong with the store
                     pass
         return inner(environ, start_response)
 

@@ -13,9 +13,8 @@ from flask import Flask
 from feedsvc import create_app, settings
 from feedsvc.store import db, engine
 from feedsvc.store import subscribers as store
-from tests.conftest import SEEDS
+from tests.conftest import JOINED, SEEDS
 from tests.smtp import Mailbox
-from tests.test_sending import JOINED
 from tests.test_subscribe import make, subscribe
 
 

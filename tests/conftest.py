@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,9 +16,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, text
 
-from feedsvc import create_app
+from feedsvc import context, create_app
 from feedsvc.store import db
 from feedsvc.store import deliveries as ledger
 from feedsvc.store import subscribers as store
@@ -138,6 +140,7 @@ def app(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     app = create_app({"DATABASE_URL": db_url, "CORPUS_DIR": str(SEEDS), "TESTING": True})
     with app.app_context():
         db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
     yield app
     app.extensions["feedsvc.engine"].dispose()
 
@@ -149,6 +152,7 @@ def sqlite_app(tmp_path: Path):  # type: ignore[no-untyped-def]
                       "TESTING": True})
     with app.app_context():
         db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
     yield app
     app.extensions["feedsvc.engine"].dispose()
 
@@ -204,3 +208,45 @@ def dkim_key(tmp_path: Path) -> tuple[Path, Any]:
         return record
 
     return key, dns
+
+
+# The subscribe form through the web app (tests of subscribing, links, limits and wording).
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def subscribe_app(tmp_path: Path, **settings: Any) -> Flask:
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}", "CORPUS_DIR": str(SEEDS),
+                      "TESTING": True, "BASE_URL": "https://news.example.org",
+                      "MAIL_FROM": "News digest <digest@news.example.org>", **settings})
+    with app.app_context():
+        db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
+    return app
+
+
+def csrf(client: FlaskClient, path: str) -> str:
+    page = client.get(path)
+    assert page.status_code == 200
+    found = _CSRF.search(page.get_data(as_text=True))
+    assert found, "the form carries a CSRF token"
+    return found.group(1)
+
+
+def subscribe(client: FlaskClient, email: str, **fields: Any) -> Any:
+    form = {"csrf_token": csrf(client, "/subscribe"), "email": email, "topics": ["politics"], "hour": "8",
+            "zone": "Europe/London", **fields}
+    return client.post("/subscribe", data=form)
+
+
+def confirmation_link(box: Mailbox, index: int = -1) -> str:
+    message = box.messages()[index]
+    assert message["Subject"] == "Confirm your digest subscription"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    found = re.search(r"https://news\.example\.org(/subscribe/confirm/\S+)", text)
+    assert found, text
+    return found.group(1)
+
+
+def reader(app: Flask, email: str) -> store.Subscriber | None:
+    with app.app_context(), db.get_engine().connect() as conn:
+        return store.by_email(conn, email)

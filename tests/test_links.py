@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import Flask
 
 from feedsvc.subscribers import tokens
+from tests.conftest import confirmation_link, csrf, reader, subscribe, subscribe_app
 from tests.smtp import Mailbox
-from tests.test_subscribe import confirmation_link, csrf, make, reader, subscribe
 
 SECRET = "a-long-random-secret-for-these-tests"
 
@@ -52,7 +52,7 @@ def test_forged_and_altered_links_are_refused(sqlite_app: Flask) -> None:
 
 
 def test_a_confirmation_link_confirms_once_and_never_after_leaving(tmp_path: Path, mailbox: Mailbox) -> None:
-    app = make(tmp_path, SMTP_URL=mailbox.url)
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url)
     client = app.test_client()
     assert subscribe(client, "once@example.com").status_code == 200
     link = confirmation_link(mailbox)

@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 
 from feedsvc.store import subscribers as store
 from feedsvc.store.engine import writing
+from tests.conftest import subscribe, subscribe_app
 from tests.smtp import Mailbox
-from tests.test_subscribe import make, subscribe
 
 NOW = datetime(2025, 7, 6, 9, 0, tzinfo=UTC)
 
@@ -27,7 +27,7 @@ def _from(app: Flask, address: str, email: str, forwarded: str | None = None) ->
 
 def test_one_mailbox_gets_its_cap_of_mails_however_its_address_is_spelt(tmp_path: Path, mailbox: Mailbox) -> None:
     # Two web processes, each with counters of its own in memory: the store counts the mails for both.
-    first, second = (make(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="5/minute;20/hour") for _ in range(2))
+    first, second = (subscribe_app(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="5/minute;20/hour") for _ in range(2))
     codes = [_from((first, second)[i % 2], f"10.1.{i}.1", f"Victim+{i}@Example.COM") for i in range(40)]
     assert codes == [200] * 5 + [429] * 35
     assert len(mailbox.received) == 5
@@ -35,7 +35,7 @@ def test_one_mailbox_gets_its_cap_of_mails_however_its_address_is_spelt(tmp_path
 
 
 def test_clients_behind_a_trusted_proxy_count_apart(tmp_path: Path, mailbox: Mailbox) -> None:
-    app = make(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="3/minute", TRUSTED_PROXIES="1")
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="3/minute", TRUSTED_PROXIES="1")
     codes = [_from(app, "127.0.0.1", f"r{i}@example.com", forwarded=f"203.0.113.{i}") for i in range(6)]
     assert codes == [200] * 6  # six people behind the proxy, one attempt each
     # One abuser forging the header: the proxy appends the real address, and only that one counts.
@@ -45,13 +45,13 @@ def test_clients_behind_a_trusted_proxy_count_apart(tmp_path: Path, mailbox: Mai
 
 
 def test_forwarded_for_is_ignored_without_a_trusted_proxy(tmp_path: Path, mailbox: Mailbox) -> None:
-    app = make(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="3/minute")
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="3/minute")
     codes = [_from(app, "192.0.2.9", f"f{i}@example.com", forwarded=f"203.0.113.{i}") for i in range(4)]
     assert codes == [200, 200, 200, 429]
 
 
 def test_ipv6_clients_count_per_64_block(tmp_path: Path, mailbox: Mailbox) -> None:
-    app = make(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="3/minute")
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="3/minute")
     codes = [_from(app, f"2001:db8:1:2::{i:x}", f"v{i}@example.com") for i in range(1, 5)]
     assert codes == [200, 200, 200, 429]
     assert _from(app, "2001:db8:1:3::1", "w@example.com") == 200  # the next /64 is someone else

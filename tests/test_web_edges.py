@@ -13,21 +13,20 @@ from flask import Flask
 from feedsvc import create_app, settings
 from feedsvc.store import db, engine
 from feedsvc.store import subscribers as store
-from tests.conftest import JOINED, SEEDS
+from tests.conftest import JOINED, SEEDS, subscribe, subscribe_app
 from tests.smtp import Mailbox
-from tests.test_subscribe import make, subscribe
 
 
 def test_the_session_cookie_is_same_site_and_secure_over_https(tmp_path: Path) -> None:
     for base, secure in (("https://news.example.org", True), ("http://127.0.0.1:8000", False)):
-        app = make(tmp_path, BASE_URL=base)
+        app = subscribe_app(tmp_path, BASE_URL=base)
         page = app.test_client().get("/subscribe")
         cookie = page.headers["Set-Cookie"]
         assert "SameSite=Lax" in cookie and ("; Secure" in cookie) == secure, cookie
 
 
 def test_a_long_zone_is_a_named_field_error(tmp_path: Path, mailbox: Mailbox) -> None:
-    app = make(tmp_path, SMTP_URL=mailbox.url)
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url)
     for zone in ("Europe/" + "x" * 300, "../../etc/passwd", "Europe/London\x00"):
         answer = subscribe(app.test_client(), "z@example.com", zone=zone)
         assert answer.status_code == 400 and "unknown time zone" in answer.get_data(as_text=True)

@@ -101,7 +101,8 @@ def walk(paths: Iterable[Path]) -> Iterator[str | IngestError]:
     """
     for root in paths:
         if root.is_file():
-            yield str(root)
+            if not root.name.endswith(meta.SUFFIX):  # a side file is read with its page (``seeds/*``)
+                yield str(root)
         elif root.is_dir():
             found: list[str] = []
             unreadable: list[OSError] = []

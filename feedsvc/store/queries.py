@@ -145,6 +145,9 @@ def same_hour(conn: Connection, row: ItemRow, start: datetime, limit: int = 12) 
     ).order_by(items.c.sort_at.desc(), items.c.id.desc()).limit(limit))
 
 
+META_SUFFIX = ".meta.toml"  # as ingest.meta names page metadata files
+
+
 @dataclass(frozen=True)
 class StoreStats:
     files: int
@@ -170,7 +173,9 @@ def stats(conn: Connection, kinds: dict[str, int] | None = None) -> StoreStats:
     failed = conn.execute(select(failures.c.path, failures.c.line, failures.c.reason)
                           .order_by(failures.c.path, failures.c.line).limit(100)).all()
     return StoreStats(
-        files=conn.execute(select(func.count()).select_from(files)).scalar_one(),
+        # Stores filled by earlier versions may hold side files ingested as pages: they are not corpus files.
+        files=conn.execute(select(func.count()).select_from(files)
+                           .where(files.c.path.not_like("%" + META_SUFFIX))).scalar_one(),
         articles=kinds.get("article", 0),
         headlines=kinds.get("headline", 0),
         failures=[(r.path, r.line, r.reason) for r in failed],

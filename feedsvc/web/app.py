@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, render_template
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import urls
+from ..context import secret_key
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
 from . import fastpath
-from .views import feeds, pages, subscribe, subscriptions
+from .views import admin, feeds, ops, pages, subscribe, subscriptions
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 csrf = CSRFProtect()
 
@@ -72,32 +79,46 @@ def _feedsvc_error(exc: FeedsvcError) -> Response:
     return _error_page(500, "Server error", "The server could not complete the request.")
 
 
-def _schema_current() -> Response | None:
-    """Create the schema of an empty database; for an older schema, answer 503 saying how to upgrade it.
+# Addresses that answer without the store: probes must work while the database is away.
+STORELESS = ("/healthz", "/readyz", "/favicon.ico", "/robots.txt", "/static/")
 
-    Creating tables where there are none loses nothing, so a first ``flask run`` just works; upgrading a
-    database that holds data is left to ``upgrade-db``, run on purpose.
-    """
-    app = current_app
-    if app.extensions.get("feedsvc.schema_ok"):
+
+def _prepare(app: Flask) -> str | None:
+    """Once per process: a current schema (an empty database gets it) and the signing key read from the
+    store. None when done; otherwise what is wrong with the schema."""
+    if app.extensions.get("feedsvc.store_ready"):
         return None
-    engine = db.get_engine()
-    current, head = db.current_revision(engine), db.head_revision()
-    if current is None:
-        try:
-            db.upgrade(engine)
-        except DBAPIError:
-            # Forgiven only when another process created the schema at the same moment; any other failure
-            # (a table in the way, no permission) is an error of its own, not an old schema.
-            if db.current_revision(engine) is None:
-                raise
-        current = db.current_revision(engine)
-    if current == head:
-        app.extensions["feedsvc.schema_ok"] = True
+    problem = db.schema_problem(db.get_engine())
+    if problem:
+        return problem
+    secret_key()
+    app.extensions["feedsvc.store_ready"] = True
+    return None
+
+
+def _key_before_session(app: Flask) -> WSGIApplication:
+    """The app, reading the signing key before Flask opens the session of a process's first request (a
+    session opened without a key cannot be saved)."""
+    inner = app.wsgi_app
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if not app.extensions.get("feedsvc.store_ready") and not environ.get("PATH_INFO", "").startswith(STORELESS):
+            with app.app_context():
+                try:
+                    _prepare(app)
+                except DBAPIError:  # the request itself reports the store being away
+                    pass
+        return inner(environ, start_response)
+
+    return wsgi
+
+
+def _store_ready() -> Response | None:
+    """Before a request that uses the store: 503 saying how to upgrade a schema that is behind."""
+    if request.path.startswith(STORELESS):
         return None
-    message = (f"The database schema is at revision {current or 'none'}, and this version of feedsvc needs "
-               f"{head}. Run: flask --app feedsvc upgrade-db")
-    return _error_page(503, "Database needs upgrading", message)
+    problem = _prepare(current_app)
+    return _error_page(503, "Database needs upgrading", problem) if problem else None
 
 
 def _security_headers(response: Response) -> Response:
@@ -110,6 +131,10 @@ def _security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["urls"] = urls  # templates link through the one URL module
+    app.before_request(_store_ready)  # before CSRF's check, which needs the key
+    app.register_blueprint(ops.bp)
+    if app.config["FEEDSVC"]["ADMIN_PASSWORD"]:
+        app.register_blueprint(admin.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(subscriptions.bp)
@@ -128,6 +153,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(FeedsvcError, _feedsvc_error)
     app.register_error_handler(OperationalError, _store_unavailable)
-    app.before_request(_schema_current)
     app.after_request(_security_headers)
-    fastpath.init_app(app)
+    app.wsgi_app = _key_before_session(app)  # type: ignore[method-assign,assignment]
+    fastpath.init_app(app)  # outside: a cached feed needs neither the store nor the key

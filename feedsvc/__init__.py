@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the ingest workers import this package without needing Flask
     from flask import Flask
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the web application; ``config`` overrides ``FEEDSVC_*`` settings by name."""
     from flask import Flask
 
-    from . import cli, settings
+    from . import cli, resources, settings
     from .cli import scheduler
     from .store import db
     from .web import app as web
 
-    app = Flask(__name__, static_folder="web/static", template_folder=str(ROOT / "templates"),
+    app = Flask(__name__, static_folder=str(resources.static()), template_folder=str(resources.templates()),
                 instance_relative_config=True)
     overrides = dict(config or {})
     flask_keys = {k: overrides.pop(k) for k in list(overrides) if k not in settings.BY_NAME}

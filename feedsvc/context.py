@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import current_app
 
-from . import ROOT, settings
+from . import settings
 from .topics import sources as sources_mod
 from .topics import taxonomy as topics_mod
 
 
 def _path(value: str) -> Path | None:
-    return settings.resolve_path(value, ROOT) if value else None
+    return settings.resolve_path(value, Path.cwd()) if value else None
 
 
 def load_sources() -> sources_mod.Sources:

@@ -33,12 +33,17 @@ def procfile_command(kind: str) -> str:
 
 
 @contextmanager
-def web_server(env: dict[str, str]) -> Iterator[str]:
-    """Run the Procfile's ``web:`` line as written, on a free port, until the block ends."""
+def web_server(env: dict[str, str], *, bin_dir: Path | None = None, cwd: Path = ROOT,
+               inherit: bool = True) -> Iterator[str]:
+    """Run the Procfile's ``web:`` line as written, on a free port, until the block ends.
+
+    ``bin_dir`` is the installed environment, as a self-hoster has it active (default: this one); with
+    ``inherit`` false the server sees ``env`` and PATH only, not this process's environment.
+    """
     port = free_port()
-    bin_dir = str(Path(sys.executable).parent)  # the installed environment, as a self-hoster has it active
-    full_env = {**os.environ, **env, "PORT": str(port), "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
-    proc = subprocess.Popen(["bash", "-c", "exec " + procfile_command("web")], cwd=ROOT, env=full_env,
+    path = str(bin_dir or Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    full_env = {**(os.environ if inherit else {}), **env, "PORT": str(port), "PATH": path}
+    proc = subprocess.Popen(["bash", "-c", "exec " + procfile_command("web")], cwd=cwd, env=full_env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 from tests.e2e import free_port
 
@@ -20,11 +21,17 @@ class Mailbox:
     """What the server accepted, and how it should answer.
 
     ``replies[address]``: answers to the end of that reader's message, used up in order ("451 …", "550 …");
+    ``refusals[(command, address)]``: answers to ``MAIL`` (address ``*``: the next one), ``RCPT`` or the
+    ``DATA`` command itself, before any content, used up in order;
     ``on_rcpt`` / ``on_data``: called with the reader's address and the count of messages seen so far.
+    ``smtputf8``: whether the server offers SMTPUTF8 (off, as on many servers).
     """
 
     received: list[tuple[str, bytes]] = field(default_factory=list)
     replies: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    refusals: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    refused: list[tuple[str, str, str]] = field(default_factory=list)  # (command, address, answer) given
+    smtputf8: bool = False
     on_rcpt: Callable[[str, int], None] | None = None
     on_data: Callable[[str, int], None] | None = None
     connections: int = 0
@@ -51,8 +58,28 @@ class Mailbox:
         session.host_name = hostname
         return responses
 
+    def refusal(self, command: str, address: str) -> str | None:
+        scripted = self.refusals.get((command, address))
+        if not scripted:
+            return None
+        answer = scripted.pop(0)
+        self.refused.append((command, address, answer))
+        return answer
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                          options: list[str]) -> str:
+        answer = self.refusal("MAIL", "*")
+        if answer is not None:
+            return answer
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           options: list[str]) -> str:
+        answer = self.refusal("RCPT", address)
+        if answer is not None:
+            return answer
         if self.on_rcpt is not None:
             self.on_rcpt(address, len(self.received))
         envelope.rcpt_tos.append(address)
@@ -71,10 +98,28 @@ class Mailbox:
         return "250 2.0.0 queued"
 
 
+class _Server(SMTP):
+    """aiosmtpd's server, answering the ``DATA`` command itself as the mailbox scripts."""
+
+    async def smtp_DATA(self, arg: str) -> None:
+        box = self.event_handler
+        if self.envelope is not None and self.envelope.rcpt_tos:
+            answer = box.refusal("DATA", self.envelope.rcpt_tos[0])
+            if answer is not None:
+                await self.push(answer)
+                return
+        await super().smtp_DATA(arg)
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _Server(self.handler, **self.SMTP_kwargs)
+
+
 @contextmanager
-def smtp_server() -> Iterator[Mailbox]:
-    box = Mailbox(port=free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+def smtp_server(*, smtputf8: bool = False) -> Iterator[Mailbox]:
+    box = Mailbox(port=free_port(), smtputf8=smtputf8)
+    controller = _Controller(box, hostname="127.0.0.1", port=box.port, enable_SMTPUTF8=smtputf8)
     controller.start()
     try:
         yield box

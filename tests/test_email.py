@@ -79,8 +79,9 @@ def test_budget_links_to_the_archive(politics) -> None:  # type: ignore[no-untyp
     msg = parse(politics(max_stories=5))
     text = msg.get_body(preferencelist=("plain",)).get_content()
     html = msg.get_body(preferencelist=("html",)).get_content()
-    assert "…and 13 more: https://news.example.org/digests/politics/2025-07-05" in text
-    assert re.search(r'<a href="https://news.example.org/digests/politics/2025-07-05"[^>]*>…and 13 more</a>', html)
+    archive = "https://news.example.org/digests/politics/2025-07-05"
+    assert f"…and 13 more: 13 in Politics ({archive}#s-politics)" in text
+    assert re.search(f'…and 13 more: <a href="{archive}#s-politics"[^>]*>13 in Politics</a>', html)
 
 
 def test_same_digest_same_bytes(politics) -> None:  # type: ignore[no-untyped-def]

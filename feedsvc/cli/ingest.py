@@ -96,7 +96,7 @@ def reclassify_command() -> None:
     """Re-tag every stored item with the current topics file."""
     engine = db.get_engine()
     db.upgrade(engine)
-    changed = reclassify.reclassify(engine, load_taxonomy(fresh=True))
+    changed = reclassify.reclassify(engine, load_taxonomy(fresh=True), load_sources())
     click.echo(f"reclassified: {changed} items changed topics")
 
 

@@ -16,6 +16,7 @@ class Line:
     title: str
     published: str  # ISO 8601, UTC
     source: str | None
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,31 @@ class Story:
     def lead(self) -> Line:
         return self.lines[0]
 
+    @property
+    def source_count(self) -> int:
+        """How many sources carried the story (an item of no known source counts as one of its own)."""
+        return len({line.source or line.public_id for line in self.lines})
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Every topic of the story's items, in first-seen order."""
+        return tuple(dict.fromkeys(t for line in self.lines for t in line.topics))
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """A story of a section's topic that is shown in full under another section."""
+
+    section: str  # the topic slug of the section that shows it
+    lead: Line
+
 
 @dataclass(frozen=True)
 class Section:
     topic: str
     title: str
     stories: tuple[Story, ...]
+    elsewhere: tuple[Pointer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,13 @@ class Digest:
         return [asdict(s) for s in self.sections]
 
 
+def _line(data: dict[str, Any]) -> Line:
+    return Line(**{**data, "topics": tuple(data.get("topics", ()))})
+
+
 def sections_from_json(data: list[dict[str, Any]]) -> tuple[Section, ...]:
-    return tuple(Section(s["topic"], s["title"], tuple(Story(tuple(Line(**line) for line in st["lines"]))
-                                                       for st in s["stories"])) for s in data)
+    """Sections as stored; digests stored before lines carried topics read back with none."""
+    return tuple(Section(s["topic"], s["title"],
+                         tuple(Story(tuple(_line(line) for line in st["lines"])) for st in s["stories"]),
+                         tuple(Pointer(p["section"], _line(p["lead"])) for p in s.get("elsewhere", ())))
+                 for s in data)

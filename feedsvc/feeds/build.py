@@ -13,6 +13,7 @@ from ..store.digests import DigestRecord
 from ..store.queries import ItemRow
 from ..topics.sources import Sources
 from ..topics.taxonomy import Taxonomy
+from . import summary
 from .content import article_html, sanitize
 from .model import Entry, Feed, Link
 
@@ -50,7 +51,8 @@ class Query:
         return f"/feeds/{self.topic}.{fmt}{self.query_string()}"
 
 
-def entry(row: ItemRow, base_url: str, taxonomy: Taxonomy, sources: Sources) -> Entry:
+def entry(row: ItemRow, base_url: str, taxonomy: Taxonomy, sources: Sources,
+          related: Sequence[ItemRow] = ()) -> Entry:
     kind = "articles" if row.kind == "article" else "headlines"
     source_name = sources.name(row.source)
     authors = (row.byline,) if row.byline else ((source_name,) if source_name else ())
@@ -61,10 +63,15 @@ def entry(row: ItemRow, base_url: str, taxonomy: Taxonomy, sources: Sources) -> 
             dateline = f"{row.dateline_place}{' (' + row.dateline_agency + ')' if row.dateline_agency else ''} —"
         content = article_html(row.lede, list(row.body), [dict(c) for c in row.captions], dateline)
     labels = {t.slug: t.title for t in taxonomy.topics}
+    codes = {t.slug: t.iptc for t in taxonomy.topics if t.iptc}
+    zone = sources.zone(row.source)
     return Entry(
         id=row.uid, title=row.title, link=f"{base_url}/{kind}/{row.public_id}", published=row.published,
-        updated=row.updated_at, summary=row.lede, content_html=content, authors=authors,
-        categories=tuple((t, labels.get(t, t)) for t in row.topics),
+        updated=row.revised, summary=summary.text(row, source_name=sources.name, zone=zone, labels=labels,
+                                                  related=related),
+        content_html=content, authors=authors, categories=tuple((t, labels.get(t, t)) for t in row.topics),
+        subjects=tuple((codes[t], labels.get(t, t)) for t in row.topics if t in codes),
+        day=summary.source_day(row, zone),
     )
 
 
@@ -85,7 +92,8 @@ def feed(query: Query, fmt: str, rows: Sequence[ItemRow], *, base_url: str, auth
         title = f"{title}: “{query.q}”"
     if query.source:
         title = f"{title} from {sources.name(query.source)}"
-    entries = tuple(entry(r, base_url, taxonomy, sources) for r in rows)
+    related = summary.stories(rows)
+    entries = tuple(entry(r, base_url, taxonomy, sources, related.get(r.id, ())) for r in rows)
     links: tuple[Link, ...] = (Link("hub", hub),) if hub else ()
     if prev_archive is not None:
         links += (Link("prev-archive", base_url + archive_path(query.topic, prev_archive, fmt)),)
@@ -93,7 +101,7 @@ def feed(query: Query, fmt: str, rows: Sequence[ItemRow], *, base_url: str, auth
     return Feed(
         id=f"tag:{authority},2024:feeds/{query.topic}{query.query_string()}",
         title=f"{title} · feedsvc", subtitle=description, self_url=base_url + query.path(fmt), home_url=home,
-        updated=max((e.updated for e in entries), default=EPOCH), ttl_minutes=ttl_minutes,
+        updated=max((r.updated_at for r in rows), default=EPOCH), ttl_minutes=ttl_minutes,
         entries=entries, links=links,
     )
 

@@ -17,6 +17,15 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def plain_name(text: str) -> str:
+    """A person's or an agency's name without anything shaped like a markup tag: names never carry markup,
+    and readers show some name fields as HTML."""
+    return " ".join(_TAG.sub(" ", xml_text(text)).split())
+
+
 def sanitize(fragment: str) -> str:
     """HTML that every reader can show safely: a small set of tags, no scripts, styles or event handlers."""
     return xml_text(nh3.clean(xml_text(fragment), tags=_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https"},

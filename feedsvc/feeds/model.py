@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,8 @@ class Entry:
     content_html: str | None  # sanitised HTML with absolute URLs only
     authors: tuple[str, ...]
     categories: tuple[tuple[str, str], ...]  # (slug, title)
+    subjects: tuple[tuple[str, str], ...] = ()  # (IPTC Media Topic code, title) of the categories that have one
+    day: date | None = None  # the source's calendar day, when the time is known only to the day
 
 
 @dataclass(frozen=True)

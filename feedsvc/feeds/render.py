@@ -11,7 +11,7 @@ from xml.sax.saxutils import quoteattr
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .content import xml_text
+from .content import plain_name, xml_text
 from .model import Feed
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -20,6 +20,9 @@ GENERATOR = "feedsvc"
 
 
 UNTITLED = "(untitled)"
+# IPTC Media Topic codes as news agencies publish them: the term is the code, the scheme its vocabulary.
+IPTC_PREFIX = "medtop:"
+IPTC_SCHEME = "http://cv.iptc.org/newscodes/mediatopic/"
 
 
 def _clean(feed: Feed) -> Feed:
@@ -28,8 +31,9 @@ def _clean(feed: Feed) -> Feed:
         e, title=xml_text(e.title).strip() or UNTITLED,
         summary=xml_text(e.summary).strip() or None if e.summary else None,
         content_html=xml_text(e.content_html) or None if e.content_html else None,
-        authors=tuple(a for a in (xml_text(a).strip() for a in e.authors) if a),
+        authors=tuple(a for a in (plain_name(a) for a in e.authors) if a),
         categories=tuple((xml_text(slug), xml_text(label).strip() or xml_text(slug)) for slug, label in e.categories),
+        subjects=tuple((xml_text(code), xml_text(label).strip() or xml_text(code)) for code, label in e.subjects),
     ) for e in feed.entries)
     title = xml_text(feed.title).strip() or UNTITLED
     return replace(feed, title=title, subtitle=xml_text(feed.subtitle).strip() or title, entries=entries)
@@ -60,8 +64,7 @@ def _generator(feed: Feed) -> FeedGenerator:
             fe.published(entry.published)
             fe.pubDate(entry.published)
         if entry.summary:
-            fe.summary(entry.summary)
-            fe.description(entry.summary)
+            fe.summary(entry.summary)  # RSS description too
         if entry.content_html:
             fe.content(entry.content_html, type="html")
         for author in entry.authors:
@@ -69,16 +72,41 @@ def _generator(feed: Feed) -> FeedGenerator:
             fe.dc.dc_creator(author)
         for slug, label in entry.categories:
             fe.category(term=slug, label=label)
+        for code, _ in entry.subjects:  # no label: RSS would print it in place of the code
+            fe.category(term=code.removeprefix(IPTC_PREFIX), scheme=IPTC_SCHEME)
     return fg
 
 
+def _as_html(el: etree._Element | None, *, typed: bool) -> None:
+    """Plain text written as HTML that shows that text: readers treat these elements as HTML anyway, and a
+    ``<`` or ``&`` in a headline must show as itself, never as markup (Atom says so with ``type="html"``)."""
+    if el is None:
+        return
+    el.text = html.escape(el.text or "", quote=False)
+    if typed:
+        el.set("type", "html")
+
+
+def _hex_refs(document: bytes) -> bytes:
+    """``&`` and ``<`` in character data as hexadecimal references, as the RSS profile advises: the same XML,
+    and no reader or validator mistakes an escaped ``&amp;`` in a name for an HTML entity. (The serialiser
+    writes no CDATA or comments, so every ``&amp;`` and ``&lt;`` is a character reference.)"""
+    return document.replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+
+
 def _add_links(root: etree._Element, parent: etree._Element, feed: Feed) -> bytes:
+    """Add the feed's links (and the archive marker) among its head elements, before the first entry."""
+    first = next((i for i, child in enumerate(parent) if child.tag in ("item", f"{{{ATOM_NS}}}entry")), len(parent))
+    added: list[etree._Element] = []
     for link in feed.links:
-        el = etree.SubElement(parent, f"{{{ATOM_NS}}}link", rel=link.rel, href=link.href)
+        el = etree.Element(f"{{{ATOM_NS}}}link", rel=link.rel, href=link.href)
         if link.type:
             el.set("type", link.type)
+        added.append(el)
     if feed.archive:
-        etree.SubElement(parent, f"{{{HISTORY_NS}}}archive")
+        added.append(etree.Element(f"{{{HISTORY_NS}}}archive"))
+    for n, el in enumerate(added):
+        parent.insert(first + n, el)
     etree.cleanup_namespaces(root, top_nsmap={"atom": ATOM_NS, "fh": HISTORY_NS} if feed.archive
                              else {"atom": ATOM_NS})
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
@@ -91,10 +119,14 @@ def rss(feed: Feed) -> bytes:
     root = etree.fromstring(fg.rss_str(pretty=False))
     channel = root.find("channel")
     assert channel is not None
+    _as_html(channel.find("title"), typed=False)
+    _as_html(channel.find("description"), typed=False)
     for item in channel.findall("item"):
         for author in item.findall("author"):
             item.remove(author)  # RSS author must be an e-mail address; dc:creator carries the name
-    return _add_links(root, channel, feed)
+        _as_html(item.find("title"), typed=False)
+        _as_html(item.find("description"), typed=False)
+    return _hex_refs(_add_links(root, channel, feed))
 
 
 def atom(feed: Feed) -> bytes:
@@ -102,7 +134,11 @@ def atom(feed: Feed) -> bytes:
     feed = _clean(feed)
     fg = _generator(feed)
     root = etree.fromstring(fg.atom_str(pretty=False))
-    return _add_links(root, root, feed)
+    for el in (root.find(f"{{{ATOM_NS}}}title"), root.find(f"{{{ATOM_NS}}}subtitle"),
+               *root.iterfind(f"{{{ATOM_NS}}}entry/{{{ATOM_NS}}}title"),
+               *root.iterfind(f"{{{ATOM_NS}}}entry/{{{ATOM_NS}}}summary")):
+        _as_html(el, typed=True)
+    return _hex_refs(_add_links(root, root, feed))
 
 
 def _rfc3339(value: datetime) -> str:

@@ -1,14 +1,21 @@
-"""Publication times in the forms news sites print them, in English, Russian and Azerbaijani."""
+"""Publication times in the forms news sites print them, in the languages of calendar_words.
+
+Dates and clock times are spotted separately by compiled patterns, then a date and a time that stand next to
+each other (``14:26 / 23-11-2024``, ``17.01.2026, 13:41``) are joined into one span. Relative forms
+(``2 hours ago``, ``вчера, 14:05``) are resolved against the capture time.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from email.utils import parsedate_tz
+from functools import cache
 
+from . import calendar_words
 from .records import Precision, Stamp
 
+# The short table other modules match month words with (page spotting uses calendar_words instead).
 _MONTH_NAMES = {
     1: "january jan январь января янв yanvar yan",
     2: "february feb февраль февраля фев fevral fev",
@@ -24,54 +31,77 @@ _MONTH_NAMES = {
     12: "december dec декабрь декабря дек dekabr dek",
 }
 MONTHS: dict[str, int] = {name: num for num, names in _MONTH_NAMES.items() for name in names.split()}
-_MONTH = "(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_TIME = r"(?P<H>[01]?\d|2[0-3])[:.](?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?))?"
-_TIME0 = r"(?P<H0>[01]?\d|2[0-3]):(?P<M0>[0-5]\d)"
-_YEAR_WORD = r"(?:\s*(?:г\.|года|г|il|-?ci il|-?cü il))?"
-_SEP = r"\s*(?:,|-|–|—|\||at|в|saat)?\s*"
-_ZONE = r"(?:\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
 
-_MONTH_LEAD = "".join(sorted({m[0] for m in MONTHS}))
-# Each form with a character it cannot do without, so most texts skip most searches, and a look-ahead for
-# the characters its matches start with, so the engine skips other positions before trying the rest.
-_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
-    (name, re.compile(f"(?=[{lead}])" + rx, re.IGNORECASE), needs) for name, lead, rx, needs in (
-        ("dotted", r"\d", r"(?:" + _TIME0 + r",?\s+)?(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})(?!\d)"
-                   r"(?:" + _SEP + _TIME + ")?", "."),
-        ("iso", r"\d", r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]" + _TIME + r"(?:\.\d+)?" + _ZONE + ")?", "-"),
-        ("day_month", r"\d", r"(?:" + _TIME0 + r",?\s+)?(?<![\d:])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH
-                      + r"(?:,?\s+(?P<y>\d{4})(?!\d)" + _YEAR_WORD + ")?(?:" + _SEP + _TIME + ")?", ""),
-        ("month_day", r"\d" + _MONTH_LEAD, r"(?:" + _TIME0 + r",?\s+)?(?<![\w])" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)"
-                      r"(?:,?\s+(?P<y>\d{4})(?!\d))?(?:" + _SEP + _TIME + ")?", ""),
-        ("slashed", r"\d", r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?:\s+" + _TIME + ")?", "/"),
-        ("rfc822", r"\dMTWFS", (r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-                    r"\s+\d{2,4}\s+\d{2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|GMT|UTC|UT|[ECMP][SD]T|Z)"), ":"),
-    )
-)
-_RELATIVE = re.compile(
-    r"(?=[\dao])(?:(?P<n>\d+|an?|one)\s+(?P<unit>min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?)\s+ago"
-    r"|(?P<n_ru>\d+)\s+(?P<unit_ru>минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь])\s+назад"
-    r"|(?P<n_az>\d+)\s+(?P<unit_az>dəqiqə|saat|gün|həftə)\s+(?:əvvəl|öncə))",
+_SP = r"[ \t\u00a0]"
+_TIME = re.compile(
+    r"(?=\d)(?<![\d:.,/])(?P<H>[01]?\d|2[0-3])(?:(?P<sep>[:h])(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d)(?:\.\d+)?)?"
+    r"|\.(?P<Md>[0-5]\d)(?=\s*Uhr)|(?P<Mg>[0-5]\d)(?=\s*(?:GMT|UTC)))(?!\d)"
+    r"(?:" + _SP + r"?(?P<ampm>[ap]\.?" + _SP + r"?m\b\.?))?"
+    r"(?:" + _SP + r"*(?P<zone>[+-](?:0\d|1[0-4]):?[0-5]\d|"
+    + "|".join(sorted((re.escape(z).replace(r"\ ", _SP + "+") for z in calendar_words.ZONES), key=len, reverse=True))
+    + r")(?![^\W\d_]))?(?:" + _SP + r"*(?:Uhr|ч\.|hrs)(?![^\W\d_]))?",
     re.IGNORECASE,
 )
-_DAY_WORD = re.compile(
-    r"(?=[tyсвbd])(?P<word>today|yesterday|сегодня|вчера|bu\s?gün|dünən)(?:" + _SEP + _TIME + ")?", re.IGNORECASE
+_ORDINAL = r"(?:st|nd|rd|th|-?(?:ci|cü|cı|cu|si|sı|su|sü|го|е|я))?"
+_YEAR_WORD = r"(?:" + _SP + r"*(?:г\.|года|г|р\.|року|ж\.|жыл|il|yılı|y\.)(?![^\W\d_]))?"
+
+
+@cache
+def _dates() -> re.Pattern[str]:
+    names = "|".join(re.escape(m) for m in sorted(calendar_words.months(), key=len, reverse=True))
+    month = r"(?:" + names + r")(?![^\W\d_])\.?"
+    return re.compile(
+        r"(?<![\w.])(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P=s1)(?P<d1>\d{1,2})(?!\d)"
+        r"|(?<![\w.:/-])(?P<d2>\d{1,2})(?P<s2>[./-])(?P<m2>\d{1,2})(?P=s2)(?P<y2>\d{4}|\d{2})(?!\d)(?!(?P=s2)\d)"
+        r"|(?<![\w.:])(?P<d3>\d{1,2})" + _ORDINAL + r"\.?" + _SP + r"*(?:de" + _SP + r"+)?(?P<mon3>" + month + r")"
+        r"(?:,?" + _SP + r"*(?P<y3>\d{4})(?!\d)" + _YEAR_WORD + r")?"
+        r"|(?<!\w)(?P<mon4>" + month + r")" + _SP + r"+(?P<d4>\d{1,2})(?:st|nd|rd|th)?(?![\d:])"
+        r"(?:,?" + _SP + r"+(?P<y4>\d{4})(?!\d))?"
+        r"|(?<![\w.:/])(?P<d5>[0-3]?\d)\.(?P<m5>[01]?\d)(?![\d.])",
+        re.IGNORECASE,
+    )
+
+
+_JOIN = re.compile(r"[\s,/|·•–—(\-T]*(?:(?:at|à|в|о|o|saat|um|alle|le|kl\.?)(?![^\W\d_]))?[\s,/|·•–—)\-]*",
+                   re.IGNORECASE)
+_UNIT = (r"(?:секунд\w*|сек|минут\w*|мин|час\w*|ч|дн\w*|день|недел\w*|месяц\w*|годин\w*|год\w*|лет|хвилин\w*|хв"
+         r"|тиж\w*|місяц\w*|рок\w*|saniy\w*|dəqiqə|dakika|dk|saat|sa|gün|həftə|hafta|ay|il|yıl"
+         r"|sec(?:ond)?s?|s|min(?:ute)?s?|m|h(?:ou)?rs?|hours?|h|days?|d|weeks?|w|months?|mo|y(?:ea)?rs?|y"
+         r"|Minuten?|Stunden?|Tagen?|Wochen?|Monaten?|Jahren?|heures?|jours?|semaines?|mois|ans?)")
+_AMOUNT = r"(?:\d+|an?|one)" + r"\s*" + _UNIT + r"(?![^\W\d_])"
+_RELATIVE = re.compile(
+    r"(?<!\w)(?:(?P<amounts>" + _AMOUNT + r"(?:[\s,]+(?:and\s+)?" + _AMOUNT + r")*)\s+(?:ago|назад|тому|əvvəl|öncə|önce)"
+    r"|(?:vor|il\s+y\s+a)\s+(?P<amounts2>" + _AMOUNT + r"))(?!\w)",
+    re.IGNORECASE,
 )
-_TIME_ONLY = re.compile(r"(?=\d)(?<![\d:.])" + _TIME + r"(?![\d:])")
-_UNIT_MINUTES = {"min": 1, "h": 60, "d": 1440, "w": 10080, "м": 1, "ч": 60, "д": 1440, "н": 10080,
-                 "də": 1, "sa": 60, "gü": 1440, "hə": 10080}
+_ONE_AMOUNT = re.compile(r"(?P<n>\d+|an?|one)\s*(?P<unit>" + _UNIT + r")(?![^\W\d_])", re.IGNORECASE)
+_YESTERDAY = ("yesterday", "вчера", "вчора", "dünən", "dün", "gestern", "hier", "кеше", "kecha", "учора")
+_TODAY = ("today", "сегодня", "сьогодні", "bu gün", "bugün", "heute", "aujourd'hui", "бүгін", "bugun", "сёння")
+_DAY_WORD = re.compile(r"(?<!\w)(?P<word>" + "|".join(w.replace(" ", r"\s?") for w in _YESTERDAY + _TODAY)
+                       + r")(?!\w)", re.IGNORECASE)
 _HAS_DIGIT = re.compile(r"\d")
-_YESTERDAY = {"yesterday", "вчера", "dünən"}
+# Minutes in a unit, found by the unit's first letters; the longer prefixes are tried first.
+_UNIT_MINUTES = (("годин", 60), ("год", 525600), ("мес", 43200), ("міс", 43200), ("mo", 43200), ("ay", 43200),
+                 ("sec", 0), ("сек", 0), ("saniy", 0), ("s", 0), ("min", 1), ("мин", 1), ("хв", 1), ("də", 1),
+                 ("dak", 1), ("dk", 1), ("m", 1), ("h", 60), ("ч", 60), ("sa", 60), ("st", 60), ("d", 1440),
+                 ("дн", 1440), ("де", 1440), ("gü", 1440), ("t", 1440), ("j", 1440), ("w", 10080), ("нед", 10080),
+                 ("тиж", 10080), ("hə", 10080), ("haf", 10080), ("sem", 10080), ("y", 525600), ("лет", 525600),
+                 ("рок", 525600), ("il", 525600), ("yı", 525600), ("a", 525600))
+_UNITS_LONGEST_FIRST = sorted(_UNIT_MINUTES, key=lambda kv: -len(kv[0]))
 
 
 @dataclass(frozen=True)
 class Found:
-    """A time found in a text: the stamp, where it stood, and whether its year was supplied from outside."""
+    """A time found in a text: the stamp, where it stood, and whether its year was supplied from outside.
+
+    ``has_day`` is False for a bare clock time, whose day was taken from the capture time.
+    """
 
     stamp: Stamp
     start: int
     end: int
     year_missing: bool = False
+    has_day: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,22 +113,10 @@ class Context:
     year: int | None = None
 
 
-def _month(token: str) -> int:
-    return MONTHS[token.lower().rstrip(".")]
-
-
-def _hour(groups: dict[str, str | None]) -> tuple[int, int] | None:
-    if groups.get("H") is not None:
-        hour, minute = int(groups["H"] or 0), int(groups["M"] or 0)
-        ampm = (groups.get("ampm") or "").lower().replace(".", "").replace(" ", "")
-        if ampm:
-            if not 1 <= hour <= 12:
-                return None
-            hour = hour % 12 + (12 if ampm == "pm" else 0)
-        return hour, minute
-    if groups.get("H0") is not None:
-        return int(groups["H0"] or 0), int(groups["M0"] or 0)
-    return None
+def _month(token: str) -> int | None:
+    table = calendar_words.months()
+    key = token.casefold().rstrip(".")
+    return table.get(key) or table.get(key.replace("i̇", "i")) or table.get(key.replace("i", "ı"))
 
 
 def _year(raw: str) -> int:
@@ -108,11 +126,15 @@ def _year(raw: str) -> int:
     return year
 
 
+def _reference(ctx: Context) -> datetime:
+    return (ctx.captured or datetime.now(UTC)).astimezone(ctx.zone)
+
+
 def _infer_year(month: int, day: int, ctx: Context) -> tuple[int, bool]:
     """The year of a date printed without one: a known year, else the latest not after capture."""
     if ctx.year is not None:
         return ctx.year, False
-    ref = (ctx.captured or datetime.now(UTC)).astimezone(ctx.zone).date()
+    ref = _reference(ctx).date()
     year = ref.year
     try:
         if date(year, month, day) > ref + timedelta(days=1):
@@ -122,109 +144,199 @@ def _infer_year(month: int, day: int, ctx: Context) -> tuple[int, bool]:
     return year, True
 
 
-def _build(name: str, m: re.Match[str], ctx: Context) -> tuple[Stamp, bool] | None:
+def _day(m: re.Match[str]) -> tuple[int | None, int, int, bool] | None:
+    """(year or None, month, day, weak) of a date match; weak dates count only next to a time."""
     g = m.groupdict()
-    if name == "rfc822":
-        parts = parsedate_tz(m.group(0))
-        if parts is None:
+    if g["y1"]:
+        return int(g["y1"]), int(g["m1"]), int(g["d1"]), False
+    if g["d2"]:
+        return _year(g["y2"]), int(g["m2"]), int(g["d2"]), False
+    if g["mon3"]:
+        month = _month(g["mon3"])
+        return None if month is None else (_year(g["y3"]) if g["y3"] else None, month, int(g["d3"]), False)
+    if g["mon4"]:
+        month = _month(g["mon4"])
+        return None if month is None else (_year(g["y4"]) if g["y4"] else None, month, int(g["d4"]), False)
+    return None, int(g["m5"]), int(g["d5"]), True
+
+
+def _clock(m: re.Match[str]) -> tuple[int, int, int, timedelta | None, bool] | None:
+    """(hour, minute, second, offset or None, twelve-hour) of a time match."""
+    hour = int(m["H"])
+    minute = int(m["M"] or m["Md"] or m["Mg"])
+    ampm = (m["ampm"] or "").casefold().replace(".", "").replace(" ", "").replace("\u00a0", "")
+    if ampm:
+        if not 1 <= hour <= 12:
             return None
-        offset = parts[9] or 0
-        year = _year(str(parts[0])) if parts[0] < 100 else parts[0]
-        try:
-            value = datetime(year, parts[1], parts[2], parts[3], parts[4], parts[5],
-                             tzinfo=timezone(timedelta(seconds=offset)))
-        except ValueError:
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    offset = None
+    zone = m["zone"]
+    if zone:
+        if zone[0] in "+-":
+            digits = zone[1:].replace(":", "")
+            offset = (-1 if zone[0] == "-" else 1) * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        else:
+            offset = calendar_words.zone_offset(zone)
+    return hour, minute, int(m["S"] or 0), offset, bool(ampm)
+
+
+def _joins(gap: str) -> bool:
+    if len(gap) > 24:
+        return False
+    if _JOIN.fullmatch(gap):
+        return True
+    words = [w.strip(".,") for w in gap.replace("-", " ").split()]
+    return bool(words) and all(w.casefold() in calendar_words.weekdays() or not w for w in words)
+
+
+def _weekday_before(text: str, start: int) -> int:
+    """Where a weekday name printed just before ``start`` begins (``Thu, 23 Nov``), else ``start``."""
+    head = text[max(0, start - 20):start]
+    m = re.search(r"([^\W\d_]+)\.?,?\s*$", head)
+    if m and m.group(1).casefold() in calendar_words.weekdays():
+        return start - len(head) + m.start()
+    return start
+
+
+def _build(day: tuple[int | None, int, int, bool] | None, clock: tuple[int, int, int, timedelta | None, bool] | None,
+           ctx: Context, start: int, end: int, slashed_us: bool) -> Found | None:
+    if day is None:
+        if clock is None:
             return None
-        return Stamp(value, "minute"), False
-    month = _month(g["mon"]) if g.get("mon") else int(g["m"])
-    day = int(g["d"])
-    year_missing = g.get("y") is None
-    if year_missing:
-        year, guessed = _infer_year(month, day, ctx)
-    else:
-        year, guessed = _year(g["y"]), False
-    hm = _hour(g)
-    if hm is None and g.get("ampm"):
-        return None
-    precision: Precision = "minute" if hm else "day"
-    hour, minute = hm or (0, 0)
-    second = int(g["S"]) if g.get("S") and hm else 0
-    zone: tzinfo = ctx.zone
-    if g.get("tz"):
-        zone = _fixed_zone(g["tz"])
+        ref = _reference(ctx)
+        zone: tzinfo = timezone(clock[3]) if clock[3] is not None else ctx.zone
+        value = ref.astimezone(zone).replace(hour=clock[0], minute=clock[1], second=0, microsecond=0)
+        if value > ref + timedelta(minutes=5):
+            value -= timedelta(days=1)
+        return Found(Stamp(value, "minute", inferred=True), start, end, has_day=False)
+    year, month, dom, _weak = day
+    if slashed_us and dom <= 12:
+        month, dom = dom, month  # 07/05/2025 8:20 PM: the twelve-hour clock goes with the month-first order
+    if month > 12 and dom <= 12:
+        month, dom = dom, month
+    guessed = False
+    if year is None:
+        year, guessed = _infer_year(month, dom, ctx)
+    precision: Precision = "minute" if clock else "day"
+    hour, minute, second = clock[:3] if clock else (0, 0, 0)
+    zone = timezone(clock[3]) if clock and clock[3] is not None else ctx.zone
     try:
-        value = datetime(year, month, day, hour, minute, second, tzinfo=zone)
+        value = datetime(year, month, dom, hour, minute, second, tzinfo=zone)
     except ValueError:
         return None
-    return Stamp(value, precision, inferred=year_missing), guessed
+    return Found(Stamp(value, precision, inferred=guessed or (day[0] is None and ctx.year is not None)),
+                 start, end, year_missing=guessed)
 
 
-def _fixed_zone(raw: str) -> tzinfo:
-    if raw.upper() in {"Z", "UTC", "GMT"}:
-        return UTC
-    sign = -1 if raw[0] == "-" else 1
-    digits = raw[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+def spans(text: str, ctx: Context, *, allow_relative: bool = False) -> list[Found]:
+    """Every date and time span in ``text``, in order; relative forms only when allowed."""
+    found: list[Found] = []
+    if _HAS_DIGIT.search(text):
+        clocks = list(_TIME.finditer(text))
+        days = [m for m in _dates().finditer(text)
+                if not (m["d5"] and any(c.start() <= m.start() < c.end() for c in clocks))]
+        clocks = [c for c in clocks if not any(d.start() <= c.start() < d.end() for d in days)]
+        tokens = sorted([(m.start(), "d", m) for m in days] + [(m.start(), "t", m) for m in clocks],
+                        key=lambda t: t[0])
+        i = 0
+        while i < len(tokens):
+            _, kind, m = tokens[i]
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            after = tokens[i + 2] if i + 2 < len(tokens) else None
+            joined = nxt is not None and nxt[1] != kind and _joins(text[m.end():nxt[2].start()])
+            if joined and kind == "t" and after is not None and after[1] == "t" and nxt is not None \
+                    and _joins(text[nxt[2].end():after[2].start()]) and not _weak(nxt[2]):
+                joined = False  # ``13:41 17.01.2026, 13:36``: the date has a time of its own after it
+            if joined and nxt is not None:
+                d, t = (nxt[2], m) if kind == "t" else (m, nxt[2])
+                span = _pair(text, d, t, ctx)
+                i += 2
+            else:
+                span = _pair(text, m, None, ctx) if kind == "d" else _pair(text, None, m, ctx)
+                i += 1
+            if span is None:
+                continue
+            last = found[-1] if found else None
+            if last is not None and not last.has_day and not span.has_day and _joins(text[last.end:span.start]):
+                found[-1] = replace(last, end=span.end)  # ``06:45 GMT / 00:45 CST``: one time told in two zones
+            else:
+                found.append(span)
+    if allow_relative:
+        found.extend(_relatives(text, ctx, found))
+        found.sort(key=lambda f: f.start)
+    return found
+
+
+def _weak(m: re.Match[str]) -> bool:
+    return bool(m["d5"])
+
+
+def _pair(text: str, d: re.Match[str] | None, t: re.Match[str] | None, ctx: Context) -> Found | None:
+    day = _day(d) if d is not None else None
+    if d is not None and (day is None or (day[3] and t is None)):
+        return None
+    clock = _clock(t) if t is not None else None
+    if t is not None and clock is None:
+        return None
+    if clock is None and t is not None:
+        return None
+    start = min(x.start() for x in (d, t) if x is not None)
+    end = max(x.end() for x in (d, t) if x is not None)
+    if d is not None:
+        start = _weekday_before(text, start)
+    us = bool(d is not None and d["s2"] == "/" and clock and clock[4])
+    return _build(day, clock, ctx, start, end, us)
+
+
+def _relatives(text: str, ctx: Context, absolute: list[Found]) -> list[Found]:
+    ref = _reference(ctx)
+    out: list[Found] = []
+    taken = [(f.start, f.end) for f in absolute]
+    for m in _RELATIVE.finditer(text):
+        minutes = 0
+        for amount in _ONE_AMOUNT.finditer(m["amounts"] or m["amounts2"] or ""):
+            n_raw, unit = amount["n"].casefold(), amount["unit"].casefold()
+            n = 1 if n_raw in {"a", "an", "one"} else int(n_raw)
+            minutes += n * next((v for k, v in _UNITS_LONGEST_FIRST if unit.startswith(k)), 0)
+        value = (ref - timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+        precision: Precision = "minute" if minutes < 1440 else "day"
+        if precision == "day":
+            value = value.replace(hour=0, minute=0)
+        out.append(Found(Stamp(value, precision, inferred=True), m.start(), m.end()))
+    for m in _DAY_WORD.finditer(text):
+        back = 1 if m["word"].casefold().replace(" ", "") in {w.replace(" ", "") for w in _YESTERDAY} else 0
+        day = ref.date() - timedelta(days=back)
+        end, hm = m.end(), None
+        clock = next(((s, e) for s, e in taken if s >= m.end() and _joins(text[m.end():s])), None)
+        if clock is not None:
+            tm = _TIME.match(text, clock[0])
+            got = _clock(tm) if tm else None
+            if got:
+                hm, end = got[:2], clock[1]
+        value = datetime(day.year, day.month, day.day, *(hm or (0, 0)), tzinfo=ctx.zone)
+        out.append(Found(Stamp(value, "minute" if hm else "day", inferred=True), m.start(), end))
+    if not out:
+        return out
+    # A day word swallows the bare time it was joined with.
+    covered = [(f.start, f.end) for f in out]
+    absolute[:] = [f for f in absolute if not any(s <= f.start and f.end <= e for s, e in covered)]
+    return out
 
 
 def find(text: str, ctx: Context, *, allow_relative: bool = False) -> Found | None:
     """The first publication-like time in ``text`` (with a day; relative forms only when allowed)."""
-    best: tuple[int, int, str, re.Match[str]] | None = None
-    if not _HAS_DIGIT.search(text):
-        return _relative(text, ctx) if allow_relative else None
-    for name, pattern, needs in _PATTERNS:
-        if needs not in text:
-            continue
-        m = pattern.search(text)
-        if m and (best is None or (m.start(), -m.end()) < (best[0], -best[1])):
-            best = (m.start(), m.end(), name, m)
-            if m.start() == 0 and m.end() == len(text):
-                break  # nothing can start earlier or reach further
-    if best is not None:
-        built = _build(best[2], best[3], ctx)
-        if built is not None:
-            stamp, guessed = built
-            return Found(stamp, best[0], best[1], year_missing=guessed)
-    if allow_relative:
-        return _relative(text, ctx)
-    return None
-
-
-def _relative(text: str, ctx: Context) -> Found | None:
-    ref = (ctx.captured or datetime.now(UTC)).astimezone(ctx.zone)
-    m = _RELATIVE.search(text)
-    if m:
-        n_raw = m.group("n") or m.group("n_ru") or m.group("n_az")
-        unit = (m.group("unit") or m.group("unit_ru") or m.group("unit_az")).lower()
-        n = 1 if n_raw.lower() in {"a", "an", "one"} else int(n_raw)
-        minutes = next(v for k, v in _UNIT_MINUTES.items() if unit.startswith(k))
-        value = (ref - timedelta(minutes=n * minutes)).replace(second=0, microsecond=0)
-        precision: Precision = "minute" if minutes < 1440 else "day"
-        if precision == "day":
-            value = value.replace(hour=0, minute=0)
-        return Found(Stamp(value, precision, inferred=True), m.start(), m.end())
-    m = _DAY_WORD.search(text)
-    if m:
-        day = ref.date() - timedelta(days=1 if m.group("word").lower() in _YESTERDAY else 0)
-        hm = _hour(m.groupdict())
-        value = datetime(day.year, day.month, day.day, *(hm or (0, 0)), tzinfo=ctx.zone)
-        return Found(Stamp(value, "minute" if hm else "day", inferred=True), m.start(), m.end())
-    return None
+    absolute = spans(text, ctx) if _HAS_DIGIT.search(text) else []
+    dated = next((f for f in absolute if f.has_day), None)
+    if dated is not None or not allow_relative:
+        return dated
+    return next((f for f in _relatives(text, ctx, absolute) if f.has_day), None)
 
 
 def find_time_only(text: str, ctx: Context) -> Found | None:
     """A bare clock time (``20:20``), taken as that time on the capture day."""
-    m = _TIME_ONLY.search(text)
-    if not m:
+    if not _HAS_DIGIT.search(text):
         return None
-    hm = _hour(m.groupdict())
-    if hm is None:
-        return None
-    ref = (ctx.captured or datetime.now(UTC)).astimezone(ctx.zone)
-    value = ref.replace(hour=hm[0], minute=hm[1], second=0, microsecond=0)
-    if value > ref + timedelta(minutes=5):
-        value -= timedelta(days=1)
-    return Found(Stamp(value, "minute", inferred=True), m.start(), m.end())
+    return next((f for f in spans(text, ctx) if not f.has_day), None)
 
 
 _MEMO: dict[tuple[str, tzinfo, int | None], Found | None] = {}
@@ -237,8 +349,8 @@ def whole(text: str, ctx: Context) -> Found | None:
     Results that do not depend on the capture time are memoised: a site prints the same news-line
     timestamps on every page.
     """
-    stripped = text.strip().strip("|·•-–— ")
-    if not stripped or len(stripped) > 48:
+    stripped = text.strip().strip("|·•-–—+ ")
+    if not stripped or len(stripped) > 60:
         return None
     if not _HAS_DIGIT.search(stripped) and not _DAY_WORD.match(stripped):
         return None
@@ -254,12 +366,11 @@ def whole(text: str, ctx: Context) -> Found | None:
 
 
 def _whole(stripped: str, ctx: Context) -> Found | None:
-    found = find(stripped, ctx, allow_relative=True)
-    if found is None:
-        found = find_time_only(stripped, ctx)
-    if found is None or found.start != 0:
+    got = spans(stripped, ctx, allow_relative=True)
+    if not got or got[0].start != 0:
         return None
-    rest = stripped[found.end:].strip(" ,|·•")
-    if rest and not rest.isdigit():
+    found = got[0]
+    rest = stripped[found.end:].strip(" ,|·•/()")
+    if rest and not rest.isdigit() and rest.casefold().rstrip(".") not in calendar_words.weekdays():
         return None
     return found

@@ -26,14 +26,15 @@ class Extracted:
     warnings: tuple[str, ...] = ()
 
 
-def classify_article(a: Article, taxonomy: Taxonomy) -> Article:
-    text = " \n ".join(filter(None, (a.title, a.lede)))
-    return replace(a, topics=taxonomy.classify(text, category=a.category, given=a.given_topics))
+def classify_article(a: Article, taxonomy: Taxonomy, home: str | None = None) -> Article:
+    """``a`` with its topics; ``home`` is its source's country, for the ``world`` rule."""
+    place = a.dateline.place if a.dateline else None
+    return replace(a, topics=taxonomy.classify(a.title, lede=a.lede, category=a.category, given=a.given_topics,
+                                               home=home, place=place))
 
 
-def classify_headline(h: Headline, taxonomy: Taxonomy) -> Headline:
-    text = " \n ".join(filter(None, (h.title, h.summary)))
-    return replace(h, topics=taxonomy.classify(text, given=h.given_topics))
+def classify_headline(h: Headline, taxonomy: Taxonomy, home: str | None = None) -> Headline:
+    return replace(h, topics=taxonomy.classify(h.title, lede=h.summary, given=h.given_topics, home=home))
 
 
 def extract(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, max_bytes: int,
@@ -48,7 +49,7 @@ def extract(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, ma
             if isinstance(record, IngestError):
                 errors.append(record.at(str(path)))
             elif isinstance(record, Article):
-                articles.append(classify_article(record, taxonomy))
+                articles.append(classify_article(record, taxonomy, sources.country(record.source)))
             else:
                 headlines.append(record)
         if not articles and not headlines and not errors:
@@ -58,7 +59,7 @@ def extract(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy, ma
     parsed = pages.parse_page(text, sources=sources, meta=page_meta, captured=captured)
     article = parsed.article
     # Headlines are classified when first stored: a news line repeats the same ones on every page.
-    return Extracted((classify_article(article, taxonomy),) if article else (), parsed.newsline,
+    return Extracted((classify_article(article, taxonomy, sources.country(article.source)),) if article else (), parsed.newsline,
                      warnings=parsed.warnings)
 
 
@@ -72,8 +73,9 @@ def parse_file(path: Path, data: bytes, *, sources: Sources, taxonomy: Taxonomy,
         parsed = pages.parse_page(text, sources=sources, meta=page_meta, captured=captured)
     except IngestError as exc:
         raise exc.at(str(path)) from None
-    article = classify_article(parsed.article, taxonomy) if parsed.article else None
-    parsed = replace(parsed, article=article, newsline=tuple(classify_headline(h, taxonomy) for h in parsed.newsline))
+    article = classify_article(parsed.article, taxonomy, sources.country(parsed.article.source)) if parsed.article else None
+    parsed = replace(parsed, article=article, newsline=tuple(classify_headline(h, taxonomy, sources.country(h.source))
+                                                             for h in parsed.newsline))
     return parsed.to_json()
 
 

@@ -11,7 +11,7 @@ from ..errors import IngestError
 from ..topics.sources import Sources
 from . import dates
 from .decode import clean
-from .records import Article, Headline, Stamp
+from .records import YEARS, Article, Headline, Stamp, storable
 
 _KNOWN = {"kind", "title", "published", "body", "summary", "lede", "url", "source", "topics", "category", "author",
           "dateline"}
@@ -37,18 +37,34 @@ def _published(raw: str | None, zone: Any, line: int) -> Stamp | None:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        found = dates.whole(raw, dates.Context(zone, captured=datetime.now(UTC)))
+        try:
+            found = dates.whole(raw, dates.Context(zone, captured=datetime.now(UTC)))
+        except (ValueError, OverflowError):
+            found = None
         if found is None:
             raise IngestError(f"field 'published': cannot read {raw!r} as a date", line=line) from None
-        return found.stamp
-    has_time = "T" in raw or " " in raw.strip()
-    return Stamp(value if value.tzinfo else value.replace(tzinfo=zone), "minute" if has_time else "day")
+        stamp = found.stamp
+    else:
+        has_time = "T" in raw or " " in raw.strip()
+        stamp = Stamp(value if value.tzinfo else value.replace(tzinfo=zone), "minute" if has_time else "day")
+    if not storable(stamp.value):
+        raise IngestError(f"field 'published': {raw!r} is out of range (years {YEARS.start} to {YEARS.stop - 1})",
+                          line=line)
+    return stamp
+
+
+def _number(digits: str) -> int | float:
+    """A JSON integer; one too long for an int (over 4,300 digits) is read as a float, whose field then fails."""
+    try:
+        return int(digits)
+    except ValueError:
+        return float(digits)
 
 
 def parse_record(raw: str, line: int, sources: Sources) -> Article | Headline:
     """One JSON line to a record, or IngestError naming the line and the field."""
     try:
-        obj = json.loads(raw)
+        obj = json.loads(raw, parse_int=_number)
     except json.JSONDecodeError as exc:
         raise IngestError(f"not valid JSON: {exc.msg} at column {exc.colno}", line=line) from None
     if not isinstance(obj, dict):
@@ -72,7 +88,7 @@ def parse_record(raw: str, line: int, sources: Sources) -> Article | Headline:
     else:
         raise IngestError("field 'body' must be a string or a list of strings", line=line)
     kind = obj.get("kind") or ("article" if body else "headline")
-    if kind not in {"article", "headline"}:
+    if kind not in ("article", "headline"):
         raise IngestError("field 'kind' must be 'article' or 'headline'", line=line)
     summary = _text(obj, "summary", line) or _text(obj, "lede", line)
     url = _text(obj, "url", line)
@@ -97,3 +113,5 @@ def read(text: str, sources: Sources) -> Iterator[tuple[int, Article | Headline 
             yield n, exc
         except RecursionError:
             yield n, IngestError("JSON nested too deeply", line=n)
+        except (ValueError, OverflowError) as exc:  # a value no field check foresaw: this line only
+            yield n, IngestError(f"cannot read the line: {exc}", line=n)

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from ..errors import IngestError
-from .records import PageMeta
+from .records import YEARS, PageMeta, storable
 
 SUFFIX = ".meta.toml"
 _FIELDS = {"source", "url", "published", "captured", "topics"}
@@ -19,17 +19,22 @@ def path_for(page: Path) -> Path:
 
 def _when(value: object, key: str, where: str) -> tuple[datetime, bool]:
     if isinstance(value, datetime):
-        return value, True
-    if isinstance(value, date):
-        return datetime.combine(value, time()), False
-    raise IngestError(f"{key}: must be a TOML date or date-time, not {type(value).__name__}", path=where)
+        when, has_time = value, True
+    elif isinstance(value, date):
+        when, has_time = datetime.combine(value, time()), False
+    else:
+        raise IngestError(f"{key}: must be a TOML date or date-time, not {type(value).__name__}", path=where)
+    if not storable(when):
+        raise IngestError(f"{key}: {value.isoformat()} is out of range (years {YEARS.start} to {YEARS.stop - 1})",
+                          path=where)
+    return when, has_time
 
 
 def parse(text: str, where: str) -> PageMeta:
     """Read one metadata file's text; unknown or mistyped fields are errors naming the field."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, ValueError) as exc:  # ValueError: a number too long to read
         raise IngestError(f"metadata is not valid TOML: {exc}", path=where) from None
     unknown = sorted(set(data) - _FIELDS)
     if unknown:
@@ -38,6 +43,8 @@ def parse(text: str, where: str) -> PageMeta:
     for key in ("source", "url"):
         if key in data and not isinstance(data[key], str):
             raise IngestError(f"{key}: must be a string", path=where)
+    if not data.get("url", "http://").startswith(("http://", "https://")):
+        raise IngestError("url: must be an http(s) URL", path=where)
     topics = data.get("topics", [])
     if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
         raise IngestError("topics: must be a list of strings", path=where)

@@ -1,16 +1,27 @@
-"""News lines: sidebars of headline and timestamp pairs, in any order, found anywhere on a page."""
+"""News lines: runs of headline and timestamp pairs, in any arrangement, found anywhere on a page.
+
+The page is cut into units (``spans``). Stamps that stand close together form a run; for each run four
+arrangements are tried and the one whose chosen headlines look most like headlines wins:
+
+- ``inline``: the headline is printed on the stamp's own line (``20:20 Headline``);
+- ``before``: the stamp opens its item, the headline follows it (a teaser may follow the headline);
+- ``after``: the headline comes right before its stamp (a teaser may follow the stamp);
+- ``closing``: the stamp closes its item, under the headline and its teaser (RSS, cards).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
+from statistics import median
 
-from . import boilerplate, dates
+from . import boilerplate, dates, spans
 from .records import Stamp
+from .spans import Unit
 
-_MAX_TITLE = 400
-_RELATIVE_ENDS = ("ago", "назад", "əvvəl", "öncə")  # `2 hours ago` and its kin end a line
+_MAX_GAP = 8  # units between two stamps of one run
+_ORDER = ("inline", "after", "before", "closing")  # on a tie, the arrangement that pairs nearer lines wins
 
 
 @dataclass(frozen=True)
@@ -22,111 +33,173 @@ class Pair:
 
 @dataclass(frozen=True)
 class Block:
-    """A run of pairs; ``lines`` are the indexes of every page line it consumed."""
+    """A run of pairs; ``lines`` are the indexes of every page line it consumed, ``roles`` say why."""
 
     pairs: tuple[Pair, ...]
     lines: frozenset[int]
+    roles: Mapping[int, tuple[str, str]] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=8192)
-def _is_title(line: str) -> bool:
-    # Memoised: a news line repeats the same headlines on every page of a site.
-    text = line.strip()
-    return 2 <= len(text) <= _MAX_TITLE and any(c.isalpha() for c in text) and not boilerplate.is_furniture(text)
+def _text_score(us: list[Unit], k: int) -> float:
+    u = us[k]
+    if u.stamp is not None or u.dateline:
+        return 0.0
+    return spans.score(u.text)
 
 
-def _inline(line: str, ctx: dates.Context) -> tuple[str, Stamp] | None:
-    """A headline and its time on one line: ``20:20 Headline`` or ``Headline 20:20 05.07.2025``."""
-    text = line.strip()
-    if len(text) > _MAX_TITLE + 40 or not (text[:1].isdigit() or text[-1:].isdigit()
-                                            or text[-5:].casefold().endswith(_RELATIVE_ENDS)):
-        return None
-    found = dates.find(text, ctx, allow_relative=True) or dates.find_time_only(text, ctx)
-    if found is None:
-        return None
-    if found.start == 0:
-        title = text[found.end:].strip(" -–—|·•:,")
-    elif found.end == len(text):
-        title = text[:found.start].strip(" -–—|·•:,")
-    else:
-        return None
-    return (title, found.stamp) if _is_title(title) and dates.whole(title, ctx) is None else None
+def _skippable(u: Unit) -> bool:
+    return u.stamp is None and not u.dateline and not any(c.isalpha() for c in u.text)
+
+
+def _pick(us: list[Unit], ks: Sequence[int]) -> int | None:
+    """The headline among a group's units: the first good one, else a lone short label."""
+    scored = [(k, _text_score(us, k)) for k in ks if not _skippable(us[k])]
+    best = next((k for k, s in scored if s >= spans.GOOD), None)
+    if best is not None:
+        return best
+    if len(scored) == 1 and scored[0][1] > 0:
+        return scored[0][0]
+    return None
+
+
+def _arrangements(us: list[Unit], run: list[int], lo: int) -> dict[str, list[tuple[int, int | None]]]:
+    """Each arrangement's (stamp unit, headline unit or None for the stamp's own label) pairs."""
+    gaps = [b - a - 1 for a, b in pairwise(run)] or [1]
+    widest = max(1, max(gaps))
+    out: dict[str, list[tuple[int, int | None]]] = {name: [] for name in _ORDER}
+    for i, p in enumerate(run):
+        prev = run[i - 1] if i else lo - 1
+        nxt = run[i + 1] if i + 1 < len(run) else min(len(us), p + 1 + max(2, int(median(gaps))))
+        if us[p].label and spans.score(us[p].label) >= spans.GOOD:
+            out["inline"].append((p, None))
+        after = [k for k in range(p + 1, min(nxt, p + 3))]
+        k = _pick(us, after)
+        if k is not None:
+            out["before"].append((p, k))
+        k = p - 1
+        while k > prev and _skippable(us[k]):
+            k -= 1
+        if k > prev and _text_score(us, k) > 0:
+            out["after"].append((p, k))
+        if i:
+            group = list(range(prev + 1, p))
+        else:
+            group = []
+            k = p - 1
+            while k > prev and us[k].stamp is None and len(group) < widest and not _heading(us[k]):
+                group.insert(0, k)
+                k -= 1
+        k = _pick(us, group)
+        if k is not None:
+            out["closing"].append((p, k))
+    return out
+
+
+_META_WORDS = frozenset(("date", "published", "posted", "tarix", "дата", "опубликовано", "обновлено",
+                         "yayınlanma", "güncelleme", "publié le", "mis à jour le", "veröffentlicht", "aktualisiert"))
+
+
+def _meta_label(label: str) -> bool:
+    """``Published: 3 March 2024``: the page's own time, printed on a meta line, is no news-line item."""
+    return label.casefold().strip(" :") in _META_WORDS
+
+
+def _heading(u: Unit) -> bool:
+    return boilerplate.is_newsline_heading(u.text) or boilerplate.is_navigation(u.text)
+
+
+def _value(us: list[Unit], pairs: list[tuple[int, int | None]]) -> float:
+    return sum(spans.score(us[p].label) if t is None else _text_score(us, t) for p, t in pairs)
+
+
+def _choose(us: list[Unit], run: list[int], lo: int) -> tuple[str, list[tuple[int, int | None]]]:
+    options = _arrangements(us, run, lo)
+    best = max(_ORDER, key=lambda name: (_value(us, options[name]), -_ORDER.index(name)))
+    if best == "before" and len(options["closing"]) >= len(options["before"]):
+        first = options["closing"][0][1] if options["closing"] else None
+        if first is not None and first < run[0] and _teaser_follows(us, first, run[0]):
+            best = "closing"  # the text above the first stamp has the shape of an item: it is the first item
+    return best, options[best]
+
+
+def _teaser_follows(us: list[Unit], title: int, stamp: int) -> bool:
+    return any(us[k].stamp is None and len(us[k].text) > len(us[title].text) and spans.score(us[k].text) < 1.0
+               for k in range(title + 1, stamp))
+
+
+def _runs(stamps: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for k in stamps:
+        if runs and k - runs[-1][-1] - 1 <= _MAX_GAP:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
+def _carry_days(us: list[Unit]) -> tuple[list[Unit], set[int]]:
+    """Give bare times the day printed above them; the day headings themselves are no item's stamp."""
+    headers: set[int] = set()
+    stamped = [k for k, u in enumerate(us) if u.stamp is not None and not u.clock]
+    day: dates.Found | None = None
+    out = list(us)
+    for n, k in enumerate(stamped):
+        found = us[k].stamp
+        assert found is not None
+        following = us[stamped[n + 1]].stamp if n + 1 < len(stamped) else None
+        if found.has_day and found.stamp.precision == "day" and following is not None and not following.has_day:
+            day = found
+            headers.add(k)
+        elif found.has_day:
+            day = us[k].day  # a date line joined with the time under it still heads the times below
+        elif day is not None:
+            out[k] = replace(us[k], stamp=spans.with_day(found, day))
+    return out, headers
 
 
 def find_blocks(lines: Sequence[str], ctx: dates.Context) -> list[Block]:
-    """Every news-line block: two or more pairs, or one pair under a news-line heading.
-
-    Each line is classified once (timestamp, headline-like, or headline with its time inline); the three
-    possible alignments are then compared as runs of line indexes, and only the longest becomes pairs.
-    """
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    count = len(nonblank)
-    stamps = [dates.whole(lines[i], ctx) for i in nonblank]
-    titles: list[bool | None] = [False if st is not None else None for st in stamps]  # None: not computed
-
-    def title_at(k: int) -> bool:
-        if titles[k] is None:
-            titles[k] = _is_title(lines[nonblank[k]])
-        return bool(titles[k])
-
-    inline: list[tuple[str, Stamp] | None | bool] = [False] * count  # False: not computed yet
-
-    def inline_at(k: int) -> tuple[str, Stamp] | None:
-        if inline[k] is False:
-            inline[k] = _inline(lines[nonblank[k]], ctx) if stamps[k] is None else None
-        return inline[k] or None  # type: ignore[return-value]
-
-    def paired_run(k: int, title_first: bool) -> int:
-        """How many pairs an alignment starting at nonblank index ``k`` makes."""
-        n = 0
-        while k + 1 < count and nonblank[k + 1] == nonblank[k] + 1:
-            t, st = (k, k + 1) if title_first else (k + 1, k)
-            if stamps[st] is None or not title_at(t):
-                break
-            n += 1
-            k += 2
-        return n
-
-    def inline_run(k: int) -> int:
-        n = 0
-        while k < count and inline_at(k) is not None:
-            n += 1
-            k += 1
-        return n
-
+    """Every news-line block: two or more pairs, or one pair under a news-line heading."""
+    us, headers = _carry_days(spans.units(lines, ctx))
+    stamps = [k for k, u in enumerate(us) if u.stamp is not None and not u.clock and k not in headers
+              and not _meta_label(u.label)]
     blocks: list[Block] = []
-    k = 0
-    while k < count:
-        if stamps[k] is None and (k + 1 >= count or stamps[k + 1] is None) and inline_at(k) is None:
-            k += 1
-            continue
-        title_first, stamp_first, one_line = paired_run(k, True), paired_run(k, False), inline_run(k)
-        if title_first and stamp_first == 0 and k + 1 < count:
-            # A body line just above a stamp-first list must not be read as its first headline.
-            shifted = paired_run(k + 1, False)
-            if shifted and 2 * shifted + k + 1 > 2 * title_first + k:
-                title_first = 0
-        best = max((2 * title_first, "title_first"), (2 * stamp_first, "stamp_first"), (one_line, "inline"))
-        size = title_first if best[1] == "title_first" else stamp_first if best[1] == "stamp_first" else one_line
-        headed = k > 0 and boilerplate.is_newsline_heading(lines[nonblank[k - 1]])
-        if size >= 2 or (size == 1 and headed):
-            pairs = []
-            for n in range(size):
-                if best[1] == "inline":
-                    got = inline_at(k + n)
-                    assert got is not None
-                    pairs.append(Pair(" ".join(got[0].split()), got[1], (nonblank[k + n],)))
-                    continue
-                a, b = k + 2 * n, k + 2 * n + 1
-                t, st = (a, b) if best[1] == "title_first" else (b, a)
-                stamp = stamps[st]
-                assert stamp is not None
-                pairs.append(Pair(" ".join(lines[nonblank[t]].split()), stamp.stamp, (nonblank[a], nonblank[b])))
-            used = {i for p in pairs for i in p.lines}
-            if headed:
-                used.add(nonblank[k - 1])
-            blocks.append(Block(tuple(pairs), frozenset(used)))
-            k += size if best[1] == "inline" else 2 * size
-        else:
-            k += 1
+    lo = 0
+    for run in _runs(stamps):
+        name, chosen = _choose(us, run, lo)
+        first = min([p for p, _ in chosen] + [t for _, t in chosen if t is not None], default=run[0])
+        headed = first > 0 and us[first - 1].stamp is None and boilerplate.is_newsline_heading(us[first - 1].text)
+        tight = len(chosen) == 1 and (chosen[0][1] is None or abs(us[chosen[0][1]].line - us[chosen[0][0]].line) <= 1)
+        if 2 * len(chosen) < len(run):
+            pass  # most stamps have no headline: an archive calendar or a column of dates, not a news line
+        elif len(chosen) >= 2 or (tight and headed):
+            blocks.append(_block(us, name, chosen, headers, first - 1 if headed else None))
+        lo = run[-1] + 1
     return blocks
+
+
+def _block(us: list[Unit], name: str, chosen: list[tuple[int, int | None]], headers: set[int],
+           heading: int | None) -> Block:
+    pairs: list[Pair] = []
+    roles: dict[int, tuple[str, str]] = {}
+    for p, t in chosen:
+        stamp_unit = us[p]
+        assert stamp_unit.stamp is not None
+        title = stamp_unit.label if t is None else us[t].text
+        used = (stamp_unit.line,) if t is None else tuple(sorted({stamp_unit.line, us[t].line}))
+        pairs.append(Pair(" ".join(title.split()), stamp_unit.stamp.stamp, used))
+        if t is None:
+            roles.setdefault(stamp_unit.line, ("news-line headline", f"{name}: headline and time on one line"))
+        else:
+            roles.setdefault(us[t].line, ("news-line headline",
+                                          f"{name}: headline of the time on line {stamp_unit.line + 1}"))
+            roles.setdefault(stamp_unit.line, ("news-line time",
+                                               f"{name}: time of the headline on line {us[t].line + 1}"))
+    lines = {i for pair in pairs for i in pair.lines}
+    for k in headers:
+        if any(abs(k - p) <= _MAX_GAP for p, _ in chosen):
+            lines.add(us[k].line)
+            roles.setdefault(us[k].line, ("news-line day", "a date heading over bare times"))
+    if heading is not None:
+        lines.add(us[heading].line)
+        roles.setdefault(us[heading].line, ("news-line heading", "a news-line heading word"))
+    return Block(tuple(pairs), frozenset(lines), roles)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, delete, insert, select
 from ..store import state, writer
 from ..store.engine import writing
 from ..store.schema import item_topics, items
+from ..topics.sources import Sources
 from ..topics.taxonomy import Taxonomy
 from . import terms
 from .records import Article, Stamp
@@ -25,7 +26,7 @@ def _terms_of(row: Any) -> tuple[str, ...]:
     return terms.coverage_terms(article)
 
 
-def reclassify(engine: Engine, taxonomy: Taxonomy) -> int:
+def reclassify(engine: Engine, taxonomy: Taxonomy, sources: Sources) -> int:
     """Re-tag every stored item with ``taxonomy``, and refresh articles' coverage terms.
 
     Returns how many items' topics changed.
@@ -37,7 +38,8 @@ def reclassify(engine: Engine, taxonomy: Taxonomy) -> int:
         with writing(engine) as conn:
             rows = conn.execute(
                 select(items.c.id, items.c.kind, items.c.title, items.c.lede, items.c.body, items.c.published,
-                       items.c.category, items.c.given_topics, items.c.sort_at).where(items.c.id > last_id).order_by(items.c.id).limit(BATCH)).all()
+                       items.c.category, items.c.given_topics, items.c.sort_at, items.c.source,
+                       items.c.dateline_place).where(items.c.id > last_id).order_by(items.c.id).limit(BATCH)).all()
             if not rows:
                 if bump:
                     state.bump(conn)
@@ -50,8 +52,9 @@ def reclassify(engine: Engine, taxonomy: Taxonomy) -> int:
             for row in rows:
                 if row.kind == "article":
                     writer.set_terms(conn, row.id, _terms_of(row), replace_old=True)
-                text = " \n ".join(filter(None, (row.title, row.lede)))
-                wanted = taxonomy.classify(text, category=row.category, given=json.loads(row.given_topics or "[]"))
+                wanted = taxonomy.classify(row.title, lede=row.lede, category=row.category,
+                                           given=json.loads(row.given_topics or "[]"),
+                                           home=sources.country(row.source), place=row.dateline_place)
                 if set(wanted) == current[row.id]:
                     continue
                 changed += 1

@@ -7,15 +7,33 @@ from datetime import datetime
 from typing import Any, Literal
 
 Precision = Literal["minute", "day"]
+# Times this close to year 1 or 9999 overflow when moved to UTC or to a reader's zone.
+YEARS = range(2, 9999)
+
+
+def storable(value: datetime) -> bool:
+    """Whether a time from a file can be stored and shown in any zone."""
+    return value.year in YEARS
+
+
+DAY_HOUR = 12  # a time known only to the day stands at noon of that day in its own zone
 
 
 @dataclass(frozen=True)
 class Stamp:
-    """A publication time as understood from a page: aware, with how much of it was printed."""
+    """A publication time as understood from a page: aware, with how much of it was printed.
+
+    A day-precision stamp is held at noon in the zone it was read in, so that every reader's zone (UTC-11 to
+    UTC+11 of the source's) still sees it on the day the source printed.
+    """
 
     value: datetime
     precision: Precision
     inferred: bool = False
+
+    def __post_init__(self) -> None:
+        if self.precision == "day":
+            object.__setattr__(self, "value", self.value.replace(hour=DAY_HOUR, minute=0, second=0, microsecond=0))
 
 
 @dataclass(frozen=True)

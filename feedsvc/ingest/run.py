@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -90,7 +91,7 @@ class Job:
     now: datetime
 
     def classify_headline(self, headline: Any) -> Any:
-        return ingest_files.classify_headline(headline, self.taxonomy)
+        return ingest_files.classify_headline(headline, self.taxonomy, self.sources.country(headline.source))
 
 
 def walk(paths: Iterable[Path]) -> Iterator[str | IngestError]:
@@ -103,16 +104,37 @@ def walk(paths: Iterable[Path]) -> Iterator[str | IngestError]:
         if root.is_file():
             yield str(root)
         elif root.is_dir():
-            found = []
-            for dirpath, dirnames, filenames in os.walk(root):
+            found: list[str] = []
+            unreadable: list[OSError] = []
+            for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 base = str(Path(dirpath))
                 prefix = "" if base == "." else base.rstrip(os.sep) + os.sep
                 found += [prefix + f for f in filenames if f.endswith(ingest_files.SUFFIXES) and not f.startswith(".")]
             found.sort(key=lambda p: p.replace(os.sep, "\x00"))  # by parts: a separator sorts before anything
             yield from found
+            for exc in unreadable:  # a folder that cannot be listed is a failure, never a silent gap
+                yield IngestError(f"cannot read folder: {exc.strerror or exc}", path=exc.filename or str(root))
         else:
             yield IngestError("no such file or folder", path=str(root))
+
+
+def read_capped(path: Path | str, cap: int) -> bytes:
+    """A regular file's bytes, read only after its size was checked, and never more than ``cap`` + 1 of them.
+
+    Anything else (a FIFO, a device such as ``/dev/zero`` behind a symlink, a socket) is refused unopened
+    for reading: a FIFO would hang the run, a device would fill memory. Opened without blocking, then
+    checked on the open file, so what is read is what was checked.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise IngestError("not a regular file (a FIFO, device or socket)", path=str(path))
+        if st.st_size > cap:
+            raise IngestError(f"file is {st.st_size} bytes, over the cap of {cap} (FEEDSVC_MAX_FILE_BYTES)",
+                              path=str(path))
+        return handle.read(cap + 1)  # a file that grew meanwhile is still refused, by decode
 
 
 def _stat(path: Path | str) -> tuple[int, int, Path | None]:
@@ -163,10 +185,12 @@ def load(path: Path, known: Known | None, job: Job, made: set[str]) -> Loaded:
     """
     try:
         size, mtime_ns, side = _stat(path)
-        data = path.read_bytes()
-        side_data = side.read_bytes() if side else b""
+        data = read_capped(path, job.max_bytes)
+        side_data = read_capped(side, job.max_bytes) if side else b""
     except OSError as exc:
         return Loaded(path, known, failure=IngestError(f"cannot read: {exc.strerror or exc}", path=str(path)))
+    except IngestError as exc:
+        return Loaded(path, known, failure=exc)
     sha = hashlib.sha256(data + side_data).hexdigest()
     if known is not None and known.ok and known.sha256 == sha:
         return Loaded(path, known, size, mtime_ns, sha, same=True)
@@ -180,12 +204,16 @@ def load(path: Path, known: Known | None, job: Job, made: set[str]) -> Loaded:
                                                                             path=str(side)))
     except IngestError as exc:
         return Loaded(path, known, size, mtime_ns, sha, failure=exc.at(exc.path or str(path)))
+    except (ValueError, OverflowError) as exc:  # a value no check foresaw: this file fails, the run goes on
+        return Loaded(path, known, size, mtime_ns, sha, failure=IngestError(f"cannot read: {exc}", path=str(path)))
     if len(made) > KNOWN_CACHE:
         made.clear()
-    return Loaded(path, known, size, mtime_ns, sha,
-                  articles=tuple(writer.article_row(a) for a in extracted.articles),
-                  headlines=tuple(writer.headline_rows(extracted.headlines, made, classify=job.classify_headline)),
-                  errors=extracted.errors)
+    try:
+        articles = tuple(writer.article_row(a) for a in extracted.articles)
+        headlines = tuple(writer.headline_rows(extracted.headlines, made, classify=job.classify_headline))
+    except (ValueError, OverflowError) as exc:
+        return Loaded(path, known, size, mtime_ns, sha, failure=IngestError(f"cannot read: {exc}", path=str(path)))
+    return Loaded(path, known, size, mtime_ns, sha, articles=articles, headlines=headlines, errors=extracted.errors)
 
 
 class _RowsNeeded(Exception):

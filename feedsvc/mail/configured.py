@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Engine
@@ -40,11 +41,12 @@ def sender(engine: Engine, run: str) -> Sender:
     cfg = current_app.config["FEEDSVC"]
     taxonomy, sources = load_taxonomy(), load_sources()
 
-    def prepare(digest_id: int) -> Prepared:
+    def prepare(digest_id: int, zone: str) -> Prepared:
         with engine.connect() as conn:
             record = digest_store.by_id(conn, digest_id)
         assert record is not None, f"digest {digest_id} vanished"
-        return render.prepare(record, taxonomy=taxonomy, sources=sources, base_url=cfg["BASE_URL"])
+        return render.prepare(record, taxonomy=taxonomy, sources=sources, base_url=cfg["BASE_URL"],
+                              zone=ZoneInfo(zone))
 
     def address(email: str, subscriber_id: int) -> Addressing:
         return render.addressing(email, subscriber_id, sender=cfg["MAIL_FROM"], base_url=cfg["BASE_URL"],

@@ -8,8 +8,9 @@ from __future__ import annotations
 import binascii
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -20,11 +21,12 @@ from urllib.parse import urlsplit
 import css_inline
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import ROOT
+from .. import resources
 from ..digests import build as digest_build
-from ..digests.model import Digest, Section
+from ..digests.model import Digest, Section, Story
 from ..store.digests import DigestRecord
 from ..subscribers import tokens
+from ..subscribers.subscription import ascii_address
 from ..topics.sources import Sources
 from ..topics.taxonomy import Taxonomy
 
@@ -32,9 +34,10 @@ from ..topics.taxonomy import Taxonomy
 POLICY = policy.SMTP.clone(max_line_length=998)
 MAX_STORIES = 20
 MAX_ALSO = 3  # other headlines shown under a story's lead; the rest are counted, and all are on the web
+MAX_POINTERS = 3  # stories of a section's topic shown under another section, named in its own section
 MAX_HTML_BYTES = 95_000  # Gmail clips messages over 102 KB
 SUBJECT_MAX = 150
-_ENV = Environment(loader=FileSystemLoader(str(ROOT / "templates" / "email")),
+_ENV = Environment(loader=FileSystemLoader(str(resources.templates() / "email")),
                    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
@@ -60,21 +63,46 @@ def addressing(email: str, subscriber_id: int, *, sender: str, base_url: str, se
                       preferences_url=f"{base_url}/preferences/{tokens.make(secret, tokens.PREFERENCES, subscriber_id)}")
 
 
-def _budget(d: Digest, max_stories: int) -> tuple[tuple[Section, ...], int]:
-    """The sections cut to ``max_stories`` stories in all, and how many stories were left out."""
-    kept: list[Section] = []
+def _budget(d: Digest, max_stories: int) -> tuple[tuple[Section, ...], tuple[tuple[Section, int], ...]]:
+    """The sections cut to ``max_stories`` stories in all, and how many each had left out.
+
+    Stories are kept a round at a time, each section's best first, so every section keeps its lead story
+    while there is room for one each.
+    """
+    keep = [0] * len(d.sections)
     room = max_stories
-    for section in d.sections:
-        if room <= 0:
-            break
-        kept.append(Section(section.topic, section.title, section.stories[:room]))
-        room -= len(kept[-1].stories)
-    return tuple(kept), d.story_count - sum(len(s.stories) for s in kept)
+    while room > 0 and any(k < len(s.stories) for k, s in zip(keep, d.sections, strict=True)):
+        for n, section in enumerate(d.sections):
+            if room > 0 and keep[n] < len(section.stories):
+                keep[n] += 1
+                room -= 1
+    pairs = list(zip(d.sections, keep, strict=True))
+    kept = tuple(Section(s.topic, s.title, s.stories[:k], s.elsewhere) for s, k in pairs if k or s.elsewhere)
+    return kept, tuple((s, len(s.stories) - k) for s, k in pairs if len(s.stories) > k)
+
+
+def _other_topics(d: Digest, base_url: str, archive: str) -> Callable[[Story, Section], list[tuple[str, str]]]:
+    """A story's topics besides the one it is shown under, with where each is read: that section of the web
+    digest in the all-topics digest, else the topic's page."""
+    def others(story: Story, section: Section) -> list[tuple[str, str]]:
+        if d.topic == "all":
+            return [(t, f"{archive}#s-{t}") for t in story.topics if t != section.topic]
+        return [(t, f"{base_url}/topics/{t}") for t in story.topics if t != section.topic]
+    return others
+
+
+def _clock(zone: tzinfo, day: str) -> Callable[[str], str]:
+    """A story's time as the reader reads it: the hour in their zone, with the date when it is another day."""
+    def clock(iso: str) -> str:
+        local = datetime.fromisoformat(iso).astimezone(zone)
+        return f"{local:%H:%M}" if local.date().isoformat() == day else f"{local.day} {local:%b %H:%M}"
+    return clock
 
 
 def _subject(title: str, d: Digest) -> str:
-    leads = [st.lead.title for s in d.sections for st in s.stories]
-    subject = f"{title}: {leads[0]}" if leads else title
+    stories = [st for s in d.sections for st in s.stories]
+    top = max(stories, key=lambda st: (len(st.lines), st.lead.published, st.lead.public_id), default=None)
+    subject = f"{title}: {top.lead.title}" if top else title
     return subject if len(subject) <= SUBJECT_MAX else subject[:SUBJECT_MAX - 1].rstrip() + "…"
 
 
@@ -107,6 +135,15 @@ def _header(name: str, value: str, *, address: bool = False) -> bytes:
     if (_ADDRESS.fullmatch(value) if address else _PLAIN_VALUE.fullmatch(value) and name != "From"):
         return f"{name}: {value}\r\n".encode("ascii")
     return _formatted(name, value)
+
+
+def _to(recipient: str) -> bytes:
+    """The To line: the address in ASCII where it has an ASCII form (IDNA domain), else as UTF-8 (RFC 6532,
+    sent only to servers that offer SMTPUTF8); never encoded words, which are not allowed inside an address."""
+    plain = ascii_address(recipient)
+    if plain is not None:
+        return _header("To", plain, address=True)
+    return f"To: {recipient}\r\n".encode()
 
 
 def _part(subtype: str, content: str) -> bytes:
@@ -148,7 +185,7 @@ class Prepared:
         # A boundary made from the parts, not at random: the same digest for the same reader is the same bytes.
         boundary = "=_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:24]
         head = b"".join((
-            _header("From", to.sender), _header("To", to.recipient, address=True), _header("Subject", self.subject),
+            _header("From", to.sender), _to(to.recipient), _header("Subject", self.subject),
             _header("Date", self.date), _header("Message-ID", self.message_id(to.recipient)),
             _header("List-Id", self.list_id), _header("List-Archive", self.list_archive),
             _header("List-Unsubscribe", f"<{to.unsubscribe_url}>, <{to.unsubscribe_mailto}>"),
@@ -167,17 +204,21 @@ class Prepared:
 
 
 def prepare(record: DigestRecord, *, taxonomy: Taxonomy, sources: Sources, base_url: str,
-            max_stories: int = MAX_STORIES) -> Prepared:
-    """Render a digest's text and inlined HTML once, under Gmail's clipping size, with reader slots."""
+            max_stories: int = MAX_STORIES, zone: tzinfo = UTC) -> Prepared:
+    """Render a digest's text and inlined HTML once for the readers in ``zone``, under Gmail's clipping size,
+    with reader slots."""
     d = record.digest
     title = digest_build.title(d, taxonomy)
     archive = f"{base_url}/digests/{d.topic}/{d.day}"
     domain = urlsplit(base_url).hostname or "localhost"
     slots = Addressing(sender="", **_SLOTS)
     while True:
-        sections, more = _budget(d, max_stories)
-        context = {"title": title, "digest": d, "sections": sections, "more": more, "archive": archive,
-                   "base_url": base_url, "sources": sources, "to": slots, "also_max": MAX_ALSO,
+        sections, left = _budget(d, max_stories)
+        context = {"title": title, "digest": d, "sections": sections, "left": left,
+                   "more": sum(n for _, n in left), "archive": archive, "base_url": base_url, "sources": sources,
+                   "to": slots, "also_max": MAX_ALSO, "clock": _clock(zone, d.day), "zone": str(zone),
+                   "others": _other_topics(d, base_url, archive), "pointers_max": MAX_POINTERS,
+                   "labels": {t.slug: t.title for t in taxonomy.topics} | {"other": "Other"},
                    "preheader": " · ".join(st.lead.title for s in sections for st in s.stories[:3])[:140]}
         html = _INLINER.inline(_ENV.get_template("digest.html").render(**context))
         if len(html.encode("utf-8")) <= MAX_HTML_BYTES or max_stories <= 1:
@@ -191,10 +232,10 @@ def prepare(record: DigestRecord, *, taxonomy: Taxonomy, sources: Sources, base_
 
 
 def digest_email(record: DigestRecord, to: Addressing, *, taxonomy: Taxonomy, sources: Sources, base_url: str,
-                 max_stories: int = MAX_STORIES) -> EmailMessage:
+                 max_stories: int = MAX_STORIES, zone: tzinfo = UTC) -> EmailMessage:
     """The digest as multipart/alternative (text, then HTML) with List-* headers; under Gmail's clipping size."""
     return prepare(record, taxonomy=taxonomy, sources=sources, base_url=base_url,
-                   max_stories=max_stories).message(to)
+                   max_stories=max_stories, zone=zone).message(to)
 
 
 def bare_address(mailbox: str) -> str:
@@ -206,9 +247,10 @@ def confirmation_email(email: str, link: str, *, sender: str, base_url: str, hou
     """The double opt-in message: the link opens a page whose button confirms."""
     domain = urlsplit(base_url).hostname or "localhost"
     context = {"link": link, "hours": hours, "base_url": base_url}
-    message = EmailMessage(policy=POLICY)
+    plain = ascii_address(email)
+    message = EmailMessage(policy=POLICY if plain is not None else POLICY.clone(utf8=True))
     message["From"] = sender
-    message["To"] = email
+    message["To"] = plain or email
     message["Subject"] = "Confirm your digest subscription"
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid("confirm", domain=domain)

@@ -29,12 +29,13 @@ from sqlalchemy import Engine, select
 from ..errors import DeliveryError
 from ..store import deliveries as ledger
 from ..store import digests as digest_store
+from ..store import subscribers as subscriber_store
 from ..store.engine import writing
 from ..store.schema import subscribers
 from .render import Addressing, Prepared, message_id
 from .transport import Envelope, Signer, Transport
 
-LEASE = timedelta(minutes=5)  # a handed row older than this belongs to a sender that died
+LEASE = timedelta(minutes=5)  # a claim not renewed for this long belongs to a sender that died
 CATCH_UP = timedelta(days=1)  # a reader's hour missed by more than this is not made up for
 MAX_ATTEMPTS = 6
 CHUNK = 500
@@ -77,19 +78,35 @@ class SendReport:
 
 @dataclass
 class Sender:
-    """Everything a run needs; ``prepare`` renders one digest (by id) for all its readers."""
+    """Everything a run needs; ``prepare`` renders one digest (by id) for all its readers in one time zone."""
 
     engine: Engine
     transport: Transport
-    prepare: Callable[[int], Prepared]
+    prepare: Callable[[int, str], Prepared]  # (digest id, zone name)
     address: Callable[[str, int], Addressing]  # (email, subscriber id) -> addressing
     domain: str
     run: str
     rate: float = 0.0  # messages per second; 0: no limit
     signer: Signer | None = None
     sleep: Callable[[float], None] = time.sleep
-    _prepared: dict[int, Prepared] = field(default_factory=dict)
+    ticks: Callable[[], float] = time.monotonic  # seconds, for leases: the run's own clock
+    _prepared: dict[tuple[int, str], Prepared] = field(default_factory=dict)
     _next_slot: float = 0.0
+    _origin: tuple[datetime, float] = (datetime.min.replace(tzinfo=UTC), 0.0)
+    _renewed: float = 0.0
+
+    def _clock(self) -> datetime:
+        """The run's ``now`` moved on by the time it has taken: leases are reckoned on it, so a long run's
+        claims stay its own however long it lasts."""
+        start, started = self._origin
+        return start + timedelta(seconds=self.ticks() - started)
+
+    def _renew(self) -> None:
+        """Renew this run's reservations and claims a few times per lease, while it lives."""
+        if self.ticks() - self._renewed >= LEASE.total_seconds() / 3:
+            with writing(self.engine) as conn:
+                ledger.renew(conn, self.run, self._clock())
+            self._renewed = self.ticks()
 
     def settle_stale(self, now: datetime) -> Counter[str]:
         settled: Counter[str] = Counter()
@@ -152,18 +169,22 @@ class Sender:
             self.sleep(wait)
         self._next_slot = max(self._next_slot, time.monotonic()) + 1.0 / self.rate
 
-    def _send_one(self, row: Any, now: datetime) -> str:
-        prepared = self._prepared.get(row.digest_id)
+    def _send_one(self, row: Any, now: datetime, zone: str) -> str:
+        prepared = self._prepared.get((row.digest_id, zone))
         if prepared is None:
-            prepared = self._prepared[row.digest_id] = self.prepare(row.digest_id)
+            prepared = self._prepared[row.digest_id, zone] = self.prepare(row.digest_id, zone)
         to = self.address(row.email, row.subscriber_id)
         data = prepared.message_bytes(to)
         if self.signer is not None:
             data = self.signer.sign(data)
 
+        claimed = False
+
         def claim() -> bool:
+            nonlocal claimed
+            claimed = True
             with writing(self.engine) as conn:
-                return ledger.claim(conn, row.id, self.run, now)
+                return ledger.claim(conn, row.id, self.run, self._clock())
 
         self._pace()
         outcome = self.transport.send(Envelope(parseaddr(to.sender)[1], row.email, row.message_id), data, claim)
@@ -177,8 +198,11 @@ class Sender:
             else:
                 next_at = now + ledger.backoff(row.attempts + 1)
         with writing(self.engine) as conn:
-            ledger.finish(conn, row.id, self.run, status, now, error=None if status == "sent" else outcome.reply,
-                          next_at=next_at)
+            if claimed:
+                ledger.finish(conn, row.id, self.run, status, now,
+                              error=None if status == "sent" else outcome.reply, next_at=next_at)
+            else:  # refused before the message was handed over: nothing was claimed
+                ledger.refused(conn, row.id, self.run, status, self._clock(), error=outcome.reply, next_at=next_at)
         return status
 
     def run_once(self, now: datetime, *, only: tuple[int, str, str] | None = None) -> SendReport:
@@ -187,6 +211,7 @@ class Sender:
         ``only``: (id, topic, day) of one digest to send to all its readers now, whatever their hour.
         """
         report = SendReport()
+        self._origin, self._renewed = (now, self.ticks()), self.ticks()
         for status, n in self.settle_stale(now).items():
             report.outcomes[f"settled as {status}"] += n
         if only is None:
@@ -198,18 +223,22 @@ class Sender:
             while True:
                 with writing(self.engine) as conn:
                     report.outcomes["cancelled"] += ledger.cancel_inactive(conn, now)
-                    rows = ledger.reserve(conn, self.run, now, LEASE, after_id=after)
+                    rows = ledger.reserve(conn, self.run, self._clock(), LEASE, after_id=after)
+                    zones = subscriber_store.zones(conn, [r.subscriber_id for r in rows])
                 if not rows:
                     break
                 for row in rows:
                     after = row.id
-                    report.outcomes[self._send_one(row, now)] += 1
+                    self._renew()
+                    report.outcomes[self._send_one(row, now, zones.get(row.subscriber_id, "UTC"))] += 1
         except DeliveryError as exc:
             report.stopped = str(exc)
+            with writing(self.engine) as conn:  # the rows it could not send are free for the next run at once
+                ledger.release(conn, self.run)
         finally:
             self.transport.close()
         with self.engine.connect() as conn:
-            touched = sorted(set(digest_ids) | set(self._prepared))
+            touched = sorted(set(digest_ids) | {digest_id for digest_id, _ in self._prepared})
             report.ledger = ledger.counts(conn, touched)
             report.problems = [f"{r.status}: {r.email}: {r.error}" for r in ledger.problems(conn, touched)]
         return report

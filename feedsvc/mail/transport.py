@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 import dkim
 
 from ..errors import ConfigError, DeliveryError
+from ..subscribers.subscription import ascii_address
 
 DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 _DOT_LINES = re.compile(rb"(?m)^\.")
@@ -120,11 +121,17 @@ class SmtpTransport:
 
     def send(self, envelope: Envelope, data: bytes, claim: Callable[[], bool]) -> Outcome:
         smtp = self._connection()
-        options = ["SMTPUTF8"] if not (envelope.sender + envelope.recipient).isascii() else []
+        sender, recipient = ascii_address(envelope.sender), ascii_address(envelope.recipient)
+        options = []
+        if sender is None or recipient is None:
+            if not smtp.has_extn("smtputf8"):  # this message fails alone; the run goes on
+                return Outcome("failed", f"{self.host} does not offer SMTPUTF8, needed for the non-ASCII "
+                                         f"address {envelope.recipient if recipient is None else envelope.sender}")
+            options, sender, recipient = ["SMTPUTF8"], envelope.sender, envelope.recipient
         try:
-            code, reply = smtp.mail(envelope.sender, options)
+            code, reply = smtp.mail(sender, options)
             if code == 250:
-                code, reply = smtp.rcpt(envelope.recipient)
+                code, reply = smtp.rcpt(recipient)
             if code in (250, 251):
                 code, reply = smtp.docmd("DATA")
             if code != 354:
@@ -132,7 +139,9 @@ class SmtpTransport:
                     self._drop()
                 else:
                     smtp.rset()
-                return _by_code(code, reply)
+                refusal = _by_code(code, reply)
+                # Nothing was handed over: only a 5xx is final; anything else unexpected is tried again later.
+                return refusal if refusal.status == "failed" else Outcome("retry", refusal.reply)
             content = _DOT_LINES.sub(b"..", data)
             smtp.send(content if content.endswith(b"\r\n") else content + b"\r\n")
         except (OSError, smtplib.SMTPException) as exc:

@@ -12,13 +12,14 @@ from flask import Flask, current_app
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from .. import resources
 from ..errors import ConfigError
 from .engine import make_engine
 
 
 def _alembic_config() -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).resolve().parent / "migrations"))
+    cfg.set_main_option("script_location", str(resources.migrations()))
     return cfg
 
 
@@ -59,5 +60,8 @@ def init_app(app: Flask) -> None:
         engine = make_engine(url)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:  # a malformed or unsupported URL
         raise ConfigError(f"FEEDSVC_DATABASE_URL: {exc}") from None
+    except ModuleNotFoundError as exc:  # the URL's driver is not installed
+        extra = " (pip install 'feedsvc[postgres]')" if exc.name == "psycopg" else ""
+        raise ConfigError(f"FEEDSVC_DATABASE_URL: its driver {exc.name} is not installed{extra}") from None
     app.extensions["feedsvc.engine"] = engine
 

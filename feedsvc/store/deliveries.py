@@ -4,6 +4,7 @@
        ▲                 ├──4xx──▶ retry (due again after a back-off) ──claim──▶ handed …
        │                 ├──5xx──▶ failed
        │                 └──connection lost / sender died──▶ unknown (the server may have it)
+       ├──4xx / 5xx at MAIL, RCPT or DATA (nothing handed over)──▶ retry / failed
        └── a sender that died before its claim left the row queued: nothing reached the server
     queued / retry ──reader no longer active──▶ cancelled
 
@@ -63,6 +64,19 @@ def reserve(conn: Connection, run: str, now: datetime, lease: timedelta, *, afte
     return sorted(rows, key=lambda r: r.id)
 
 
+def renew(conn: Connection, run: str, now: datetime) -> None:
+    """Renew the lease of every row this run has reserved or handed over: the run is alive."""
+    conn.execute(update(deliveries).where(deliveries.c.claimed_by == run,
+                                          deliveries.c.status.in_((*WAITING, "handed")))
+                 .values(claimed_at=now))
+
+
+def release(conn: Connection, run: str) -> None:
+    """Give up this run's reservations of rows it has not handed over (it cannot reach the mail server)."""
+    conn.execute(update(deliveries).where(deliveries.c.claimed_by == run, deliveries.c.status.in_(WAITING))
+                 .values(claimed_by=None, claimed_at=None))
+
+
 def cancel_inactive(conn: Connection, now: datetime, delivery_id: int | None = None) -> int:
     """Mark cancelled the waiting rows (or the one row) whose reader is no longer active; how many were."""
     query = update(deliveries).where(deliveries.c.status.in_(WAITING), ~_ACTIVE)
@@ -98,6 +112,18 @@ def finish(conn: Connection, delivery_id: int, run: str, status: str, now: datet
     if next_at is not None:
         values["next_at"] = next_at
     conn.execute(_FINISH.values(**values), {"p_id": delivery_id})
+
+
+def refused(conn: Connection, delivery_id: int, run: str, status: str, now: datetime, *, error: str,
+            next_at: datetime | None = None) -> None:
+    """Record a refusal that came before the message was handed over (at MAIL, RCPT or DATA): it counts as an
+    attempt, and a row to retry is free for any sender once it is due."""
+    values: dict[str, Any] = {"status": status, "error": error, "attempts": deliveries.c.attempts + 1,
+                              "claimed_by": None if status == "retry" else run, "claimed_at": now}
+    if next_at is not None:
+        values["next_at"] = next_at
+    conn.execute(update(deliveries).where(deliveries.c.id == delivery_id, deliveries.c.status.in_(WAITING),
+                                          deliveries.c.claimed_by == run).values(**values))
 
 
 def stale_handed(conn: Connection, before: datetime) -> list[Any]:

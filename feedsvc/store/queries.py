@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
@@ -28,6 +28,7 @@ class ItemRow:
     published_precision: str | None
     sort_at: datetime
     updated_at: datetime
+    created_at: datetime
     lede: str | None
     body: tuple[str, ...]
     captions: tuple[dict[str, Any], ...]
@@ -37,9 +38,20 @@ class ItemRow:
     byline: str | None
     topics: tuple[str, ...]
 
+    @property
+    def revised(self) -> datetime:
+        """When readers should see the item as last changed: its own published time until an ingest changes its
+        content (``updated_at`` moves past ``created_at``), then the time of that change."""
+        if self.published is None:
+            return self.updated_at
+        if self.updated_at == self.created_at:
+            return self.published
+        return max(self.updated_at, self.published)
+
 
 _COLS = (items.c.id, items.c.uid, items.c.public_id, items.c.kind, items.c.title, items.c.source, items.c.url,
-         items.c.published, items.c.published_precision, items.c.sort_at, items.c.updated_at, items.c.lede,
+         items.c.published, items.c.published_precision, items.c.sort_at, items.c.updated_at, items.c.created_at,
+         items.c.lede,
          items.c.body, items.c.captions, items.c.dateline_place, items.c.dateline_agency, items.c.category,
          items.c.byline)
 
@@ -55,7 +67,7 @@ def _rows(conn: Connection, query: Any) -> list[ItemRow]:
     return [ItemRow(
         id=r.id, uid=r.uid, public_id=r.public_id, kind=r.kind, title=r.title, source=r.source, url=r.url,
         published=r.published, published_precision=r.published_precision, sort_at=r.sort_at,
-        updated_at=r.updated_at, lede=r.lede, body=tuple(json.loads(r.body or "[]")),
+        updated_at=r.updated_at, created_at=r.created_at, lede=r.lede, body=tuple(json.loads(r.body or "[]")),
         captions=tuple(json.loads(r.captions or "[]")), dateline_place=r.dateline_place,
         dateline_agency=r.dateline_agency, category=r.category, byline=r.byline, topics=tuple(topics[r.id]),
     ) for r in raw]
@@ -110,16 +122,51 @@ def related(conn: Connection, item_id: int, limit: int = 5) -> list[ItemRow]:
     return rows
 
 
+def related_to_words(conn: Connection, item_id: int, words: frozenset[str], limit: int = 5) -> list[ItemRow]:
+    """Articles whose coverage terms hold two or more of ``words`` (a headline's content words)."""
+    if len(words) < 2:
+        return []
+    shared = func.count()
+    matches = (select(item_terms.c.item_id, shared.label("shared"))
+               .where(item_terms.c.term.in_(sorted(words)), item_terms.c.item_id != item_id)
+               .group_by(item_terms.c.item_id).having(shared >= 2)
+               .order_by(shared.desc(), item_terms.c.item_id).limit(limit)).subquery()
+    return _rows(conn, select(*_COLS).join(matches, matches.c.item_id == items.c.id)
+                 .order_by(matches.c.shared.desc(), items.c.id))
+
+
+def same_hour(conn: Connection, row: ItemRow, start: datetime, limit: int = 12) -> list[ItemRow]:
+    """The source's other headlines in the hour from ``start``: the news line the item was part of."""
+    if row.source is None:
+        return []
+    return _rows(conn, select(*_COLS).where(
+        items.c.source == row.source, items.c.kind == "headline", items.c.id != row.id,
+        items.c.sort_at >= start, items.c.sort_at < start + timedelta(hours=1),
+    ).order_by(items.c.sort_at.desc(), items.c.id.desc()).limit(limit))
+
+
 @dataclass(frozen=True)
 class StoreStats:
     files: int
     articles: int
     headlines: int
     failures: list[tuple[str, int | None, str]]
+    sources: int = 0
+    newest: datetime | None = None
+
+    @property
+    def items(self) -> int:
+        return self.articles + self.headlines
 
 
-def stats(conn: Connection) -> StoreStats:
-    kinds: dict[str, int] = dict(conn.execute(select(items.c.kind, func.count()).group_by(items.c.kind)).all())
+def item_counts(conn: Connection) -> dict[str, int]:
+    """Stored items by kind: a count over the whole table, so callers keep it per store version."""
+    return {str(k): int(n) for k, n in conn.execute(select(items.c.kind, func.count()).group_by(items.c.kind))}
+
+
+def stats(conn: Connection, kinds: dict[str, int] | None = None) -> StoreStats:
+    """What the store holds; ``kinds`` is ``item_counts`` when the caller has it already."""
+    kinds = item_counts(conn) if kinds is None else kinds
     failed = conn.execute(select(failures.c.path, failures.c.line, failures.c.reason)
                           .order_by(failures.c.path, failures.c.line).limit(100)).all()
     return StoreStats(
@@ -127,12 +174,20 @@ def stats(conn: Connection) -> StoreStats:
         articles=kinds.get("article", 0),
         headlines=kinds.get("headline", 0),
         failures=[(r.path, r.line, r.reason) for r in failed],
+        sources=conn.execute(select(func.count(items.c.source.distinct()))).scalar_one(),
+        newest=newest_time(conn),
     )
 
 
 def newest_time(conn: Connection) -> datetime | None:
     """When the newest stored item was published (or seen)."""
     value = conn.execute(select(func.max(items.c.sort_at))).scalar()
+    return value if isinstance(value, datetime) else None
+
+
+def newest_change(conn: Connection) -> datetime | None:
+    """When any stored item last changed: the newest change of every feed of the store."""
+    value = conn.execute(select(func.max(items.c.updated_at))).scalar()
     return value if isinstance(value, datetime) else None
 
 

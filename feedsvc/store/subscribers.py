@@ -63,3 +63,11 @@ def all_(conn: Connection, status: str | None = None) -> list[Subscriber]:
     if status is not None:
         query = query.where(subscribers.c.status == status)
     return [_subscriber(r) for r in conn.execute(query)]
+
+
+def zones(conn: Connection, subscriber_ids: list[int]) -> dict[int, str]:
+    """Each subscriber's time zone, by id."""
+    if not subscriber_ids:
+        return {}
+    query = select(subscribers.c.id, subscribers.c.zone).where(subscribers.c.id.in_(sorted(set(subscriber_ids))))
+    return {r.id: r.zone for r in conn.execute(query)}

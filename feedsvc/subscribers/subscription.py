@@ -26,6 +26,17 @@ def normalise_email(raw: str) -> str:
         raise InvalidField("email", str(exc)) from None
 
 
+def ascii_address(address: str) -> str | None:
+    """The address in ASCII, its domain in IDNA (``anna@xn--bcher-kva.example``), which any mail server takes;
+    None when its local part is not ASCII (only a server that offers SMTPUTF8 takes that)."""
+    if address.isascii():
+        return address
+    try:
+        return validate_email(address, check_deliverability=False).ascii_email
+    except EmailNotValidError:
+        return None
+
+
 def preferences(topics: Iterable[str], hour: str | int, zone: str, *, known: Iterable[str]) -> Preferences:
     """Checked preferences; "all" among the topics stands for every topic."""
     wanted = tuple(dict.fromkeys(t.strip() for t in topics if t.strip()))

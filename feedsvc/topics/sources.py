@@ -6,11 +6,12 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import tzinfo
-from importlib import resources
 from pathlib import Path
 
+from .. import resources
 from ..errors import ConfigError
 from .config_files import field, read_toml
+from .places import home_of_zone
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -24,6 +25,7 @@ class Source:
     agencies: tuple[str, ...]
     phrases: tuple[str, ...]
     lede: str = "standfirst"  # or "first-paragraph": the site prints its lede as the first paragraph
+    country: str | None = None  # ISO 3166 alpha-2 home country: given, else the zone's
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,11 @@ class Sources:
     def zone(self, slug: str | None) -> tzinfo:
         source = self.by_slug.get(slug or "")
         return zoneinfo.ZoneInfo(source.zone if source and source.zone else self.default_zone)
+
+    def country(self, slug: str | None) -> str | None:
+        """The source's home country (``AZ``), for the topics' ``world`` rule."""
+        source = self.by_slug.get(slug or "")
+        return source.country if source else None
 
     def by_agency(self, agency: str) -> str | None:
         return self._agency.get(agency.casefold())
@@ -89,7 +96,7 @@ def _lede(value: str, where: str) -> str:
 
 
 def default_path() -> Path:
-    return Path(str(resources.files("feedsvc") / "data" / "sources.toml"))
+    return resources.data_file("sources.toml")
 
 
 def load(path: Path | None, default_zone: str) -> Sources:
@@ -117,6 +124,7 @@ def load(path: Path | None, default_zone: str) -> Sources:
             agencies=tuple(field(table, "agencies", list, where, default=[])),
             phrases=tuple(field(table, "phrases", list, where, default=[])),
             lede=_lede(field(table, "lede", str, where, default="standfirst"), where),
+            country=(field(table, "country", str, where, default="") or home_of_zone(zone) or "").upper() or None,
         )
     phrases = [p for s in by_slug.values() for p in s.phrases]
     folded = tuple(sorted({p.casefold() for p in phrases}, key=len, reverse=True))

@@ -6,11 +6,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from importlib import resources
 from pathlib import Path
 
+from .. import resources
 from ..errors import ConfigError
+from . import lexicon as lexicon_mod
+from .classify import Decision, Item, Pins, decide
 from .config_files import field, read_toml
+from .lexicon import Lexicon
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 RESERVED = {"all", "digests"}
@@ -24,6 +27,9 @@ class Topic:
     keywords: tuple[str, ...]
     categories: tuple[str, ...]
     exclude: tuple[str, ...]
+    include: tuple[str, ...] = ()
+    lexicon: str | None = None  # the shipped lexicon topic whose words and sections it uses
+    iptc: str | None = None  # IPTC Media Topic code (``medtop:11000000``)
 
 
 _TOKEN = re.compile(r"\w+")
@@ -35,8 +41,9 @@ def _is_exact(term: str) -> bool:
     return len(letters) > 1 and all(c.isupper() for c in letters)
 
 
-# What a keyword hit says: rule number, and whether it is the rule's exclusion list.
-_Hit = tuple[int, bool]
+# What a rule's hit says: topic number, which list (keywords, exclude, include), and the term.
+_Hit = tuple[int, str, str]
+KEYWORDS, EXCLUDE, INCLUDE = "keywords", "exclude", "include"
 
 
 @dataclass(frozen=True)
@@ -50,13 +57,14 @@ class Index:
     prefix_hits: tuple[_Hit, ...]  # the hit of each prefix
 
     @classmethod
-    def build(cls, lists: Iterable[tuple[_Hit, Iterable[str]]]) -> Index:
+    def build(cls, lists: Iterable[tuple[int, str, Iterable[str]]]) -> Index:
         exact: dict[str, set[_Hit]] = {}
         folded: dict[str, set[_Hit]] = {}
         phrases: dict[str, list[tuple[_Hit, bool, tuple[str, ...]]]] = {}
         prefixes: list[tuple[str, _Hit]] = []
-        for hit, terms in lists:
+        for n, kind, terms in lists:
             for term in terms:
+                hit = (n, kind, term)
                 is_exact = _is_exact(term)
                 words = tuple(w if is_exact else w.casefold() for w in _TOKEN.findall(term.removesuffix("*")))
                 if not words:
@@ -94,11 +102,12 @@ class Rule:
 
 
 MEMO_SIZE = 5_000
+_MemoKey = tuple[str, str, str, tuple[str, ...], str, str]
 
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """The topics in file order, and their compiled rules.
+    """The topics in file order, the user's compiled rules, and the shipped lexicon they draw on.
 
     Results are memoised: a news line repeats the same headlines on every page of a site.
     """
@@ -106,8 +115,8 @@ class Taxonomy:
     topics: tuple[Topic, ...]
     rules: tuple[Rule, ...]
     index: Index
-    _memo: dict[tuple[str, str, tuple[str, ...]], tuple[str, ...]] = dataclass_field(default_factory=dict, compare=False,
-                                                                          repr=False)
+    lexicon: Lexicon
+    _memo: dict[_MemoKey, tuple[str, ...]] = dataclass_field(default_factory=dict, compare=False, repr=False)
 
     @property
     def slugs(self) -> tuple[str, ...]:
@@ -116,38 +125,50 @@ class Taxonomy:
     def get(self, slug: str) -> Topic | None:
         return next((t for t in self.topics if t.slug == slug), None)
 
-    def classify(self, text: str, *, category: str | None = None, given: Iterable[str] = ()) -> tuple[str, ...]:
-        """Slugs of every topic whose rules match ``text`` or ``category``, in taxonomy order."""
-        memo_key = (text, category or "", tuple(given))
-        cached = self._memo.get(memo_key)
+    def classify(self, title: str, *, lede: str | None = None, category: str | None = None,
+                 given: Iterable[str] = (), home: str | None = None, place: str | None = None) -> tuple[str, ...]:
+        """Slugs of every topic the item belongs to, in taxonomy order (see ``decide``)."""
+        key = (title, lede or "", category or "", tuple(given), home or "", place or "")
+        cached = self._memo.get(key)
         if cached is not None:
             return cached
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
-        self._memo[memo_key] = result = self._classify(text, category, memo_key[2])
+        decision = self.decide(Item(title, lede, category, None, home, place), given=key[3])
+        self._memo[key] = result = tuple(s for s in self.slugs if s in decision.topics)
         return result
 
-    def _classify(self, text: str, category: str | None, given: tuple[str, ...]) -> tuple[str, ...]:
-        chosen = set(given)
-        cat = (category or "").casefold()
-        words = _TOKEN.findall(text)
+    def decide(self, item: Item, *, given: Iterable[str] = ()) -> Decision:
+        """The topics of ``item`` and the signals behind each: the lexicon, then the user's rules."""
+        pins = self._pins(item)
+        for slug in given:
+            pins.added.setdefault(slug, ("given by the source",))
+        builtin = {t.slug: t.lexicon for t in self.topics if t.lexicon}
+        return decide(self.lexicon, item, builtin=builtin, pins=pins)
+
+    def _pins(self, item: Item) -> Pins:
+        words = _TOKEN.findall(item.title + " " + (item.lede or ""))
         hits = self.index.hits(words, [w.casefold() for w in words])
-        for n, rule in enumerate(self.rules):
-            if (n, True) in hits:
-                continue
-            if (cat and cat in rule.categories) or (n, False) in hits:
-                chosen.add(rule.topic.slug)
-        return tuple(s for s in self.slugs if s in chosen)
+        lists: dict[str, dict[str, list[str]]] = {KEYWORDS: {}, EXCLUDE: {}, INCLUDE: {}}
+        for n, kind, term in sorted(hits):
+            lists[kind].setdefault(self.topics[n].slug, []).append(f"{kind} {term!r}")
+        cat = (item.category or "").casefold()
+        for rule in self.rules:
+            if cat and cat in rule.categories:
+                lists[KEYWORDS].setdefault(rule.topic.slug, []).append(f"category {item.category!r}")
+        return Pins(*({k: tuple(v) for k, v in lists[kind].items()} for kind in (KEYWORDS, INCLUDE, EXCLUDE)))
 
 
 def default_path() -> Path:
-    return Path(str(resources.files("feedsvc") / "data" / "topics.toml"))
+    return resources.data_file("topics.toml")
 
 
 def load(path: Path | None = None) -> Taxonomy:
-    """Read a topics file: ``[[topic]]`` tables with slug, title, description, keywords, categories, exclude."""
+    """Read a topics file: ``[[topic]]`` tables with slug, title, description, keywords, categories,
+    include, exclude, lexicon and iptc."""
     path = path or default_path()
     data = read_toml(path)
+    lexicon = lexicon_mod.load()
     tables = data.get("topic")
     if not isinstance(tables, list) or not tables:
         raise ConfigError(f"{path}: needs at least one [[topic]] table")
@@ -161,6 +182,9 @@ def load(path: Path | None = None) -> Taxonomy:
                               + " or ".join(sorted(RESERVED)))
         if any(t.slug == slug for t in topics):
             raise ConfigError(f"{where}: slug is used twice")
+        uses = field(table, "lexicon", str, where, default=slug if slug in lexicon.topics else "")
+        if uses and uses not in lexicon.topics:
+            raise ConfigError(f"{where}: lexicon must be one of {', '.join(lexicon.topics)} (or \"\" for none)")
         topics.append(Topic(
             slug=slug,
             title=field(table, "title", str, where),
@@ -168,8 +192,11 @@ def load(path: Path | None = None) -> Taxonomy:
             keywords=tuple(field(table, "keywords", list, where, default=[])),
             categories=tuple(field(table, "categories", list, where, default=[])),
             exclude=tuple(field(table, "exclude", list, where, default=[])),
+            include=tuple(field(table, "include", list, where, default=[])),
+            lexicon=uses or None,
+            iptc=field(table, "iptc", str, where, default=lexicon.iptc.get(uses, "")) or None,
         ))
     rules = tuple(Rule(t, frozenset(c.casefold() for c in t.categories)) for t in topics)
-    index = Index.build([((n, False), t.keywords) for n, t in enumerate(topics)]
-                        + [((n, True), t.exclude) for n, t in enumerate(topics)])
-    return Taxonomy(tuple(topics), rules, index)
+    index = Index.build([(n, kind, getattr(t, kind)) for n, t in enumerate(topics)
+                         for kind in (KEYWORDS, EXCLUDE, INCLUDE)])
+    return Taxonomy(tuple(topics), rules, index, lexicon)

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
+from . import fastpath
 from .views import feeds, pages, subscribe, subscriptions
 
 csrf = CSRFProtect()
@@ -26,10 +27,24 @@ def _http_error(exc: HTTPException) -> Response:
     if isinstance(exc, CSRFError):
         return _error_page(400, "Form expired", "This form is too old or came from another site. "
                            "Go back, reload the page and send it again.")
-    response = _error_page(exc.code or 500, exc.name, exc.description or "")
     if exc.code == 429:
-        response.headers.update({k: v for k, v in (exc.get_headers() or []) if k == "Retry-After"})
-    return response
+        wait = subscribe.retry_after()
+        response = _error_page(429, "Too many attempts", "The subscribe form was sent too many times in a short "
+                               "while, from your connection or for this address, so this one was not sent: "
+                               "the pause keeps inboxes from being flooded. Please try again in "
+                               f"{_wait(wait)}.")
+        response.headers["Retry-After"] = str(wait)
+        return response
+    return _error_page(exc.code or 500, exc.name, exc.description or "")
+
+
+def _wait(seconds: int) -> str:
+    """"45 seconds", "about 3 minutes", "about 2 hours"."""
+    if seconds < 90:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    if seconds < 90 * 60:
+        return f"about {round(seconds / 60)} minutes"
+    return f"about {round(seconds / 3600)} hours"
 
 
 def _feedsvc_error(exc: FeedsvcError) -> Response:
@@ -89,3 +104,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(FeedsvcError, _feedsvc_error)
     app.before_request(_schema_current)
     app.after_request(_security_headers)
+    fastpath.init_app(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from ...context import load_sources, load_taxonomy, setting
 from ...errors import NotFound
@@ -10,18 +10,22 @@ from ...feeds import build, render
 from ...feeds.model import Feed
 from ...store import db, queries
 from ...store import digests as digest_store
-from ..cache import FeedCache, Rendered
-from ..http import cached_response, max_age, wants_html
+from ..cache import Rendered, feed_cache
+from ..fastpath import OPML_KEY, archive_key, digests_key, feed_key
+from ..http import cached_response, wants_html
 
 bp = Blueprint("feeds", __name__)
 RENDERERS = {"xml": render.rss, "atom": render.atom, "json": render.json_feed}
 
 
-def feed_cache() -> FeedCache:
-    cache = current_app.extensions.get("feedsvc.feed_cache")
-    if cache is None:
-        cache = current_app.extensions["feedsvc.feed_cache"] = FeedCache(db.get_engine())
-    return cache
+def _rendered(body: bytes, feed: Feed, fmt: str, **policy: object) -> Rendered:
+    return Rendered.of(body, feed.updated, f"{build.FORMATS[fmt]}; charset=utf-8",
+                       rescan_minutes=setting("RESCAN_MINUTES"), **policy)
+
+
+def _preview(feed: Feed, fmt: str) -> Response:
+    html = render_template("feed_preview.html", feed=feed, fmt=fmt, address=feed.self_url)
+    return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept, Accept-Encoding"})
 
 
 def _topic_or_404(topic: str) -> None:
@@ -75,27 +79,28 @@ def build_archive(topic: str, page: int, fmt: str) -> Feed:
                          next_page=newer // span if newer is not None and newer < open_start else None)
 
 
+def build_digest_feed(topic: str, fmt: str) -> Feed:
+    with db.get_engine().connect() as conn:
+        records = digest_store.recent(conn, topic=topic, status="built", limit=30)
+    return build.digest_feed(topic, fmt, records, base_url=setting("BASE_URL"), authority=setting("TAG_AUTHORITY"),
+                             taxonomy=load_taxonomy(), ttl_minutes=setting("RESCAN_MINUTES"))
+
+
 @bp.get("/feeds/<topic>.<any(xml, atom, json):fmt>")
 def topic_feed(topic: str, fmt: str) -> Response:
     """One topic's feed; a browser gets a readable preview of the same entries."""
     _topic_or_404(topic)
     query = build.Query.parse(topic, request.args.to_dict())
     if wants_html(request):
-        feed, _ = build_feed(query, fmt)
-        html = render_template("feed_preview.html", feed=feed, fmt=fmt, address=feed.self_url)
-        return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept, Accept-Encoding"})
+        return _preview(build_feed(query, fmt)[0], fmt)
 
     def render_now() -> Rendered:
         feed, _ = build_feed(query, fmt)
-        return Rendered.of(RENDERERS[fmt](feed), feed.updated)
+        hub = setting("HUB_URL")
+        link = (("Link", f'<{hub}>; rel="hub", <{setting("BASE_URL")}{query.path(fmt)}>; rel="self"'),)
+        return _rendered(RENDERERS[fmt](feed), feed, fmt, headers=link if hub else (), preview=True)
 
-    rendered = feed_cache().get_or_render(("feed", fmt, query), render_now)
-    headers = {}
-    hub = setting("HUB_URL")
-    if hub:
-        headers["Link"] = f'<{hub}>; rel="hub", <{setting("BASE_URL")}{query.path(fmt)}>; rel="self"'
-    return cached_response(request, rendered, f"{build.FORMATS[fmt]}; charset=utf-8",
-                           cache_seconds=max_age(setting("RESCAN_MINUTES")), extra_headers=headers)
+    return cached_response(request, feed_cache().get_or_render(feed_key(query, fmt), render_now))
 
 
 @bp.get("/feeds/<topic>/archive/<int:page>.<any(xml, atom, json):fmt>")
@@ -105,28 +110,23 @@ def archive_feed(topic: str, page: int, fmt: str) -> Response:
 
     def render_now() -> Rendered:
         feed = build_archive(topic, page, fmt)
-        return Rendered.of(RENDERERS[fmt](feed), feed.updated)
+        return _rendered(RENDERERS[fmt](feed), feed, fmt, max_age=86400)
 
-    rendered = feed_cache().get_or_render(("archive", topic, page, fmt), render_now)
-    return cached_response(request, rendered, f"{build.FORMATS[fmt]}; charset=utf-8", cache_seconds=86400)
+    return cached_response(request, feed_cache().get_or_render(archive_key(topic, page, fmt), render_now))
 
 
 @bp.get("/feeds/digests/<topic>.<any(xml, atom, json):fmt>")
 def digest_feed(topic: str, fmt: str) -> Response:
-    """The daily digests of a topic, one entry each."""
+    """The daily digests of a topic, one entry each; a browser gets a readable preview of the same entries."""
     _topic_or_404(topic)
+    if wants_html(request):
+        return _preview(build_digest_feed(topic, fmt), fmt)
 
     def render_now() -> Rendered:
-        with db.get_engine().connect() as conn:
-            records = digest_store.recent(conn, topic=topic, status="built", limit=30)
-        feed = build.digest_feed(topic, fmt, records, base_url=setting("BASE_URL"),
-                                 authority=setting("TAG_AUTHORITY"), taxonomy=load_taxonomy(),
-                                 ttl_minutes=setting("RESCAN_MINUTES"))
-        return Rendered.of(RENDERERS[fmt](feed), feed.updated)
+        feed = build_digest_feed(topic, fmt)
+        return _rendered(RENDERERS[fmt](feed), feed, fmt, preview=True)
 
-    rendered = feed_cache().get_or_render(("digests", topic, fmt), render_now)
-    return cached_response(request, rendered, f"{build.FORMATS[fmt]}; charset=utf-8",
-                           cache_seconds=max_age(setting("RESCAN_MINUTES")))
+    return cached_response(request, feed_cache().get_or_render(digests_key(topic, fmt), render_now))
 
 
 @bp.get("/feeds.opml")
@@ -138,9 +138,9 @@ def opml() -> Response:
         taxonomy = load_taxonomy()
         outlines = [("All topics", f"{base}/feeds/all.xml", f"{base}/")]
         outlines += [(t.title, f"{base}/feeds/{t.slug}.xml", f"{base}/topics/{t.slug}") for t in taxonomy.topics]
-        created = build.EPOCH
-        return Rendered.of(render.opml("feedsvc topics", outlines, created), created)
+        with db.get_engine().connect() as conn:  # the newest change of any listed feed: of the whole store
+            created = queries.newest_change(conn) or build.EPOCH
+        return Rendered.of(render.opml("feedsvc topics", outlines, created), created, "text/x-opml; charset=utf-8",
+                           rescan_minutes=setting("RESCAN_MINUTES"))
 
-    rendered = feed_cache().get_or_render(("opml",), render_now)
-    return cached_response(request, rendered, "text/x-opml; charset=utf-8",
-                           cache_seconds=max_age(setting("RESCAN_MINUTES")))
+    return cached_response(request, feed_cache().get_or_render(OPML_KEY, render_now))

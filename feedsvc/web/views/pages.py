@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, render_template, request
 
 from ...context import load_sources, load_taxonomy, setting
 from ...digests import build as digest_build
+from ...digests import front as front_page
+from ...digests.cluster import words
 from ...errors import NotFound
 from ...store import db, queries
 from ...store import digests as digest_store
 from ...store.digests import DigestRecord
+from .. import cache
 
 bp = Blueprint("pages", __name__)
-HOME_ITEMS = 8
+TOP_STORIES = 8
+TOP_POOL = 120  # the newest items the top stories are chosen from
+TOPIC_STORIES = 5
+TOPIC_POOL = 60
+STORY_SPAN = timedelta(days=1)  # an item's story is looked for among the items this close to it in time
 PAGE_SIZE = 30
 
 
@@ -31,15 +38,18 @@ def _feed_links(topic: str, title: str) -> list[tuple[str, str, str]]:
 
 @bp.get("/")
 def index() -> Response:
-    """Topics with their latest items."""
+    """Top stories once each, then each topic's other stories, and what the corpus holds."""
     taxonomy = load_taxonomy()
     with db.get_engine().connect() as conn:
-        sections = [(t, queries.latest(conn, t.slug, HOME_ITEMS)) for t in taxonomy.topics]
-        stats = queries.stats(conn)
+        latest = queries.latest(conn, None, TOP_POOL)
+        by_topic = {t.slug: queries.latest(conn, t.slug, TOPIC_POOL) for t in taxonomy.topics}
+        stats = queries.stats(conn, cache.item_counts(conn))
+    page = front_page.front(latest, by_topic, taxonomy, top=TOP_STORIES, per_topic=TOPIC_STORIES)
     links = _feed_links("all", "All topics")
     for t in taxonomy.topics:
         links += _feed_links(t.slug, t.title)
-    return _html("index.html", sections=sections, stats=stats, feed_links=links, sources=load_sources())
+    return _html("index.html", page=page, stats=stats, feed_links=links, sources=load_sources(),
+                 labels={t.slug: t.title for t in taxonomy.topics})
 
 
 @bp.get("/topics/<topic>")
@@ -67,14 +77,19 @@ def topic_page(topic: str) -> Response:
 
 
 def _item(kind: str, public_id: str) -> Response:
+    sources = load_sources()
     with db.get_engine().connect() as conn:
         row = queries.item_by_public_id(conn, kind, public_id)
         if row is None:
             raise NotFound(f"There is no {kind} with id “{public_id}”.")
-        related = queries.related(conn, row.id) if kind == "article" else []
-    taxonomy = load_taxonomy()
-    labels = {t.slug: t.title for t in taxonomy.topics}
-    return _html("item.html", item=row, related=related, labels=labels, sources=load_sources())
+        related = (queries.related(conn, row.id) if kind == "article"
+                   else queries.related_to_words(conn, row.id, words(row.title)))
+        news_line = queries.same_hour(conn, row, front_page.hour_of(row.sort_at, sources.zone(row.source)))
+        nearby = queries.in_window(conn, None, row.sort_at - STORY_SPAN, row.sort_at + STORY_SPAN, limit=2000)
+    story = front_page.story_of(row, nearby)
+    labels = {t.slug: t.title for t in load_taxonomy().topics}
+    return _html("item.html", item=row, related=[r for r in related if r not in story], story=story,
+                 news_line=news_line, labels=labels, sources=sources)
 
 
 @bp.get("/articles/<public_id>")
@@ -90,8 +105,10 @@ def headline(public_id: str) -> Response:
 def render_digest(record: DigestRecord) -> str:
     """A digest's web page (no personal data on it)."""
     d = record.digest
-    title = digest_build.title(d, load_taxonomy())
+    taxonomy = load_taxonomy()
+    title = digest_build.title(d, taxonomy)
     return render_template("digest.html", record=record, digest=d, title=title, sources=load_sources(),
+                           labels={t.slug: t.title for t in taxonomy.topics} | {"other": "Other"},
                            feed_links=_feed_links(f"digests/{d.topic}", f"{title.split(',')[0]}s"))
 
 

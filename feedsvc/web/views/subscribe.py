@@ -11,11 +11,12 @@ Forms carry CSRF tokens (Flask-WTF); the confirmation and preferences links are 
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import available_timezones
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -102,7 +103,7 @@ def _confirmation(token: str) -> dict[str, Any]:
 def confirm_page(token: str) -> Response:
     """A page with the button: following the link alone confirms nothing."""
     payload = _confirmation(token)
-    return _html("subscribe.html", stage="confirm", token=token, email=payload["e"])
+    return _html("subscribe.html", stage="confirm", token=token, email=payload["e"], wanted=payload)
 
 
 @bp.post("/subscribe/confirm/<token>")
@@ -152,10 +153,17 @@ def save_preferences(token: str) -> Response:
     return _html("preferences.html", sub=sub, token=token, form=form, errors={}, saved=True)
 
 
+def retry_after() -> int:
+    """Seconds until the limit this request broke lets the form through again."""
+    current = current_app.extensions["feedsvc.limiter"].current_limit
+    return max(1, current.reset_at - int(time.time())) if current else 60
+
+
 def init_app(app: Any) -> None:
     """Register the pages, with a limiter of this app's own (counters in FEEDSVC_RATELIMIT_STORAGE)."""
     limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["FEEDSVC"]["RATELIMIT_STORAGE"],
                       headers_enabled=True)
+    app.extensions["feedsvc.limiter"] = limiter
     limits = app.config["FEEDSVC"]["SUBSCRIBE_LIMITS"]
     per_client = limiter.limit(limits)
     per_address = limiter.limit(limits, key_func=_address_key)

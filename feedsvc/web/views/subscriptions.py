@@ -27,8 +27,9 @@ def _subscriber_id(token: str) -> int:
 @bp.get("/unsubscribe/<token>")
 def unsubscribe_page(token: str) -> Response:
     """A page with the button; link scanners that follow the link change nothing."""
-    _subscriber_id(token)
-    html = render_template("unsubscribe.html", token=token, done=False)
+    with db.get_engine().connect() as conn:
+        sub = store.by_id(conn, _subscriber_id(token))
+    html = render_template("unsubscribe.html", token=token, done=False, email=sub.email if sub else None)
     return Response(html, content_type="text/html; charset=utf-8")
 
 
@@ -39,6 +40,8 @@ def unsubscribe(token: str) -> Response:
     subscriber_id = _subscriber_id(token)
     with writing(db.get_engine()) as conn:
         store.set_status(conn, subscriber_id, "unsubscribed", datetime.now(UTC))
+        sub = store.by_id(conn, subscriber_id)
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
-    html = render_template("unsubscribe.html", token=token, done=True, one_click=one_click)
+    html = render_template("unsubscribe.html", token=token, done=True, one_click=one_click,
+                           email=sub.email if sub else None)
     return Response(html, content_type="text/html; charset=utf-8")

@@ -1,0 +1,1 @@
+"""Subscribers: what one may ask for, and the signed tokens of their links."""

@@ -1,0 +1,1 @@
+"""Page and e-mail templates (Jinja2), shipped inside the package as ``feedsvc.templates``."""

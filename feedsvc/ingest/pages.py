@@ -85,6 +85,7 @@ def explain_page(text: str, *, sources: Sources, meta: PageMeta | None = None,
         built = article.Assembly(None, {i: ("newsline", "a teaser under a news-line item: the page is a listing")
                                         for i in built.roles if built.roles[i][0] == "body"},
                                  (), "only teasers of a listing")
+
     seen: set[tuple[str, datetime]] = set()
     headlines: list[Headline] = []
     for pair in pairs:

@@ -18,7 +18,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/flask --app feedsvc ingest seeds
-	$(BIN)/flask --app feedsvc digest build --every-topic --date latest
+	$(BIN)/flask --app feedsvc digest build --all-digests --date latest
 	FEEDSVC_CLOCK_IN_WEB=true $(BIN)/flask --app feedsvc run --host $(HOST) --port $(PORT)
 
 test: install

@@ -37,6 +37,10 @@ CANDIDATES = {
     "gunicorn gthread, 2x8": "gunicorn --workers 2 --threads 8 --worker-class gthread --bind 127.0.0.1:{port} "
                              "'{app}()'",
     "granian wsgi, 2 workers": "granian --interface wsgi --factory --workers 2 --host 127.0.0.1 --port {port} {app}",
+    "granian wsgi, 2 workers x 1 thread": "granian --interface wsgi --factory --workers 2 --blocking-threads 1 "
+                                          "--host 127.0.0.1 --port {port} {app}",
+    "granian wsgi, 2 workers x 4 threads": "granian --interface wsgi --factory --workers 2 --blocking-threads 4 "
+                                           "--host 127.0.0.1 --port {port} {app}",
 }
 
 
@@ -160,6 +164,7 @@ error_log stderr error;
 events {{ worker_connections 1024; }}
 http {{
   access_log off;
+  sendfile on; tcp_nopush on; keepalive_requests 1000000; open_file_cache max=16;
   client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
   uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
   server {{
@@ -227,40 +232,44 @@ def warm_p50_ms(base: str, n: int = 300) -> float:
 
 
 def load_run(url: str, duration: int, out: Path) -> None:
-    """Every load figure of the run, against nginx measured in the same run."""
+    """Every load figure of the run, against nginx measured in the same run (at its start and at its end, to
+    show how much the machine's load drifted meanwhile)."""
     procfile = procfile_web()
     proc, base = start(procfile, url)
+    tmp = Path(tempfile.mkdtemp())
+    ngx = None
     try:
         warm(base)
         reply = urllib.request.urlopen(base + FEED)
         body, etag = reply.read(), reply.headers["ETag"]
-        with tempfile.TemporaryDirectory() as tmp:
-            ngx, ngx_base = nginx(body, Path(tmp))
-            try:
-                limit = wrk(ngx_base + FEED, duration)
-            finally:
-                stop(ngx)
+        ngx, ngx_base = nginx(body, tmp)
+        limit = wrk(ngx_base + FEED, duration)
+        ngx_etag = urllib.request.urlopen(ngx_base + FEED).headers["ETag"]
+        ngx_304 = wrk(ngx_base + FEED, duration, {"If-None-Match": ngx_etag})
         results = [("Procfile warm 200", wrk(base + FEED, duration)),
                    ("Procfile 304 Not Modified", wrk(base + FEED, duration, {"If-None-Match": etag})),
                    ("Procfile gzip 200", wrk(base + FEED, duration, {"Accept-Encoding": "gzip"}))]
         fresh = invalidation_seconds(url, base, out)
-    finally:
         stop(proc)
-    candidates = []
-    for name, command in CANDIDATES.items():
-        proc, base = start(command.replace("{app}", APP), url)
-        try:
-            warm(base)
-            candidates.append((name, wrk(base + FEED, duration)))
-        finally:
-            stop(proc)
-    proc, base = start(procfile.replace(APP, NAIVE), url)
-    try:
+        candidates = []
+        for name, command in CANDIDATES.items():
+            proc, base = start(command.replace("{app}", APP), url)
+            try:
+                warm(base)
+                candidates.append((name, wrk(base + FEED, duration)))
+            finally:
+                stop(proc)
+        proc, base = start(procfile.replace(APP, NAIVE), url)
         naive = wrk(base + "/naive/politics.xml", duration)
+        again = wrk(ngx_base + FEED, duration)
     finally:
         stop(proc)
+        if ngx is not None:
+            stop(ngx)
+        shutil.rmtree(tmp, ignore_errors=True)
     print(f"  wrk, {CONNECTIONS} connections, {duration}s each, {FEED} ({len(body)} bytes):")
     print(row("nginx, same bytes as a static file", limit, limit))
+    print(row("nginx 304 Not Modified", ngx_304, limit))
     for name, load in results:
         print(row(name, load, limit))
     print(row("naive (feedgen every request)", naive, limit))
@@ -268,6 +277,7 @@ def load_run(url: str, duration: int, out: Path) -> None:
     print("  production server candidates, warm 200:")
     for name, load in candidates:
         print(row(name, load, limit))
+    print(row("nginx again, at the end of the run", again, limit))
     print(f"  an ingest in another process reached every web worker after {fresh:.2f}s")
 
 

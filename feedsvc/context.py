@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 
 from . import settings
+from .store import db, secrets
 from .topics import sources as sources_mod
 from .topics import taxonomy as topics_mod
 
@@ -36,7 +37,16 @@ def load_taxonomy(*, fresh: bool = False) -> topics_mod.Taxonomy:
 
 
 def setting(name: str) -> Any:
-    return current_app.config["FEEDSVC"][name]
+    return secret_key() if name == "SECRET_KEY" else current_app.config["FEEDSVC"][name]
+
+
+def secret_key() -> str:
+    """The signing key: FEEDSVC_SECRET_KEY when set, else the one kept in the store (made on first use),
+    read once per process."""
+    key: str = current_app.config["FEEDSVC"]["SECRET_KEY"] or current_app.config["SECRET_KEY"]
+    if not key:
+        key = current_app.config["SECRET_KEY"] = secrets.get_or_create(db.get_engine())
+    return key
 
 
 def corpus_dir() -> Path:

@@ -1,4 +1,4 @@
-"""All settings of feedsvc in one table, read from ``FEEDSVC_*`` environment variables."""
+"""All settings of feedsvc in one table, read from ``FEEDSVC_*`` environment variables and ``.env``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import dotenv
 from limits import parse_many
 
 from .errors import ConfigError
@@ -19,9 +20,16 @@ PREFIX = "FEEDSVC_"
 
 
 def _positive_int(raw: str) -> int:
-    value = int(raw)
+    value = int(raw) if raw.isdigit() else 0
     if value <= 0:
         raise ValueError("must be a positive whole number")
+    return value
+
+
+def _count(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must be a whole number, 0 or more")
     return value
 
 
@@ -53,9 +61,30 @@ def _text(raw: str) -> str:
     return raw
 
 
+# The key earlier versions used when none was set: published, so anyone could sign links with it.
+PUBLIC_KEY = "dev-only-change-me"
+
+
+def _secret_key(raw: str) -> str:
+    if raw == PUBLIC_KEY:
+        raise ValueError("this key is published in feedsvc's history; leave it empty to have one generated")
+    if raw and len(raw) < 16:
+        raise ValueError("must be at least 16 characters (or empty: one is generated and kept in the store)")
+    return raw
+
+
+def _log_format(raw: str) -> str:
+    if raw not in ("text", "json"):
+        raise ValueError("must be text or json")
+    return raw
+
+
 def _non_negative_float(raw: str) -> float:
-    value = float(raw)
-    if not value >= 0:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
         raise ValueError("must be a number, 0 or more")
     return value
 
@@ -119,8 +148,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Domain used in the `tag:` ids minted for new items; existing ids never change."),
     Setting("BASE_URL", "http://127.0.0.1:5000", _url,
             "Public address of the site, used for every absolute URL in feeds and emails."),
-    Setting("SECRET_KEY", "dev-only-change-me", _text,
-            "Key for signed links and CSRF tokens. Set a long random value in production."),
+    Setting("SECRET_KEY", "", _secret_key,
+            "Key for signed links and CSRF tokens. Empty: a random key is generated on first start and kept in "
+            "the store, shared by every process (see Operations, rotating the key)."),
     Setting("RESCAN_MINUTES", "10", _positive_int,
             "How often the clock re-scans the corpus folder; feeds tell readers to poll no more often (RSS `ttl`, "
             "`Cache-Control: max-age`)."),
@@ -148,22 +178,41 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONFIRM_HOURS", "48", _positive_int,
             "How long a subscription's confirmation link stays valid."),
     Setting("SUBSCRIBE_LIMITS", "5/minute;20/hour", _rate_limits,
-            "Subscribe attempts allowed per client address (and, separately, confirmation e-mails per address)."),
+            "Subscribe attempts allowed per client address (IPv6: per /64) and, counted in the store, confirmation "
+            "e-mails per inbox (`a+x@` is `a@`)."),
+    Setting("TRUSTED_PROXIES", "0", _count,
+            "How many reverse proxies in front of the web set `X-Forwarded-For`: the client address is read from "
+            "it only then (0: never, as anyone can write that header)."),
     Setting("RATELIMIT_STORAGE", "memory://", _text,
             "Where rate-limit counters live. `memory://` is per process; with several web processes use "
             "`redis://host:6379`."),
     Setting("SEND_EVERY_SECONDS", "60", _positive_int,
             "How often the clock looks for digests to build and messages due to send."),
     Setting("CLOCK_IN_WEB", "false", _flag,
-            "Run the clock inside `flask run` (one process, for a laptop). Never in gunicorn's workers."),
+            "Run the clock inside `flask run` (one process, for a laptop). Never in the Procfile server's workers."),
+    Setting("LOG_FORMAT", "text", _log_format,
+            "`text`: one readable line per log record; `json`: one JSON object per line (requests, ingest and "
+            "digest runs, deliveries), for a log collector."),
+    Setting("ADMIN_PASSWORD", "", _text,
+            "Password of the `/admin` status page (HTTP Basic, user `admin`). Empty: the page does not exist."),
 )
 
 BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
+FOR_TESTS = frozenset({"FEEDSVC_TEST_POSTGRES"})  # read by the test suite, not by feedsvc: not a setting
+
+
+def environment() -> dict[str, str]:
+    """The process environment over the nearest `.env` file up from the working folder: what every entry
+    point reads (the web server, the clock, the CLI), the same way Flask's command reads it."""
+    path = dotenv.find_dotenv(".env", usecwd=True)
+    from_file = {k: v for k, v in dotenv.dotenv_values(path).items() if v is not None} if path else {}
+    return {**from_file, **os.environ}
 
 
 def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Read and validate every setting; raise one ConfigError listing every bad value."""
-    environ = os.environ if environ is None else environ
+    """Read and validate every setting (by default from ``environment()``); raise one ConfigError listing
+    every bad value."""
+    environ = environment() if environ is None else environ
     overrides = overrides or {}
     values: dict[str, Any] = {}
     problems: list[str] = []
@@ -179,7 +228,8 @@ def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] 
             values[setting.name] = setting.parse(raw.strip())
         except ValueError as exc:
             problems.append(f"{setting.env}={raw!r}: {exc}")
-    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX):] not in BY_NAME)
+    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX):] not in BY_NAME
+                     and k not in FOR_TESTS)
     problems.extend(f"{k}: unknown setting (known: see README, Configuration)" for k in unknown)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import base64
 import os
+import re
+import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, text
 
-from feedsvc import create_app
+from feedsvc import context, create_app
 from feedsvc.store import db
+from feedsvc.store import deliveries as ledger
+from feedsvc.store import subscribers as store
 from feedsvc.topics import sources as sources_mod
 from feedsvc.topics import taxonomy as topics_mod
 from tests.smtp import Mailbox, smtp_server
@@ -49,6 +58,15 @@ def ingest_run(url: str, tmp_path: Path, pages: int = 1500) -> tuple[Engine, dic
     db.upgrade(engine)
     env = dict(os.environ, FEEDSVC_DATABASE_URL=url)
     return engine, env, [sys.executable, "-m", "flask", "--app", "feedsvc", "ingest", str(corpus_dir)]
+
+
+def wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> None:
+    """Return as soon as ``condition()`` is true; fail naming ``what`` once ``timeout`` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout:g} s for {what}")
+        time.sleep(0.1)
 
 
 def _postgres_available() -> str | None:
@@ -122,6 +140,7 @@ def app(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     app = create_app({"DATABASE_URL": db_url, "CORPUS_DIR": str(SEEDS), "TESTING": True})
     with app.app_context():
         db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
     yield app
     app.extensions["feedsvc.engine"].dispose()
 
@@ -133,5 +152,101 @@ def sqlite_app(tmp_path: Path):  # type: ignore[no-untyped-def]
                       "TESTING": True})
     with app.app_context():
         db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
     yield app
     app.extensions["feedsvc.engine"].dispose()
+
+
+# Digest sending: an app with the seeds ingested and a digest built, its readers, and its ledger.
+JOINED = datetime(2025, 7, 1, tzinfo=UTC)
+SEND_AT = datetime(2025, 7, 6, 7, 30, tzinfo=UTC)  # half an hour after readers' 07:00 UTC
+
+
+def make_app(db_url: str, tmp_path: Path, *, build: str | None = "2025-07-05", **settings: Any) -> Flask:
+    config = {"DATABASE_URL": db_url, "CORPUS_DIR": str(SEEDS), "TESTING": True, "BASE_URL": "https://news.example.org",
+              "OUTBOX_DIR": str(tmp_path / "outbox"), "MAIL_FROM": "News digest <digest@news.example.org>",
+              **settings}
+    app = create_app(config)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["ingest"]).exit_code == 0
+    if build:
+        result = runner.invoke(args=["digest", "build", "--topic", "politics", "--date", build])
+        assert "built" in result.output, result.output
+    return app
+
+
+def add_readers(app: Flask, count: int, *, topic: str = "politics", hour: int = 7, zone: str = "UTC",
+                name: str = "reader", joined: datetime = JOINED) -> list[str]:
+    emails = [f"{name}{i:03d}@example.com" for i in range(count)]
+    with app.app_context(), db.get_engine().begin() as conn:
+        for email in emails:
+            store.upsert(conn, email=email, topics=(topic,), hour=hour, zone=zone, status="active", now=joined)
+    return emails
+
+
+def send(app: Flask, *args: str, at: datetime = SEND_AT) -> Any:
+    """``digest send`` at ``at``, as the CLI runs it."""
+    return app.test_cli_runner().invoke(args=["digest", "send", "--now", at.isoformat(), *args])
+
+
+def ledger_counts(app: Flask) -> dict[str, int]:
+    with app.app_context(), db.get_engine().connect() as conn:
+        return dict(ledger.counts(conn))
+
+
+@pytest.fixture
+def dkim_key(tmp_path: Path) -> tuple[Path, Any]:
+    """A fresh RSA key, and a DNS lookup that publishes its public half for news.example.org."""
+    key = tmp_path / "dkim.pem"
+    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
+    public = subprocess.run(["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"], check=True,
+                            capture_output=True).stdout
+    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        assert name == b"feedsvc._domainkey.news.example.org."
+        return record
+
+    return key, dns
+
+
+# The subscribe form through the web app (tests of subscribing, links, limits and wording).
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def subscribe_app(tmp_path: Path, **settings: Any) -> Flask:
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}", "CORPUS_DIR": str(SEEDS),
+                      "TESTING": True, "BASE_URL": "https://news.example.org",
+                      "MAIL_FROM": "News digest <digest@news.example.org>", **settings})
+    with app.app_context():
+        db.upgrade(db.get_engine())
+        context.secret_key()  # the generated key, as the first request would read it
+    return app
+
+
+def csrf(client: FlaskClient, path: str) -> str:
+    page = client.get(path)
+    assert page.status_code == 200
+    found = _CSRF.search(page.get_data(as_text=True))
+    assert found, "the form carries a CSRF token"
+    return found.group(1)
+
+
+def subscribe(client: FlaskClient, email: str, **fields: Any) -> Any:
+    form = {"csrf_token": csrf(client, "/subscribe"), "email": email, "topics": ["politics"], "hour": "8",
+            "zone": "Europe/London", **fields}
+    return client.post("/subscribe", data=form)
+
+
+def confirmation_link(box: Mailbox, index: int = -1) -> str:
+    message = box.messages()[index]
+    assert message["Subject"] == "Confirm your digest subscription"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    found = re.search(r"https://news\.example\.org(/subscribe/confirm/\S+)", text)
+    assert found, text
+    return found.group(1)
+
+
+def reader(app: Flask, email: str) -> store.Subscriber | None:
+    with app.app_context(), db.get_engine().connect() as conn:
+        return store.by_email(conn, email)

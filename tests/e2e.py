@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -32,30 +33,40 @@ def procfile_command(kind: str) -> str:
     raise AssertionError(f"Procfile has no {kind}: line")
 
 
-@contextmanager
-def web_server(env: dict[str, str], *, bin_dir: Path | None = None, cwd: Path = ROOT,
-               inherit: bool = True) -> Iterator[str]:
-    """Run the Procfile's ``web:`` line as written, on a free port, until the block ends.
+def procfile_env(env: dict[str, str], *, bin_dir: Path | None = None, inherit: bool = True) -> dict[str, str]:
+    """The environment a Procfile line runs in: this one (unless not ``inherit``), ``env``, and the installed
+    commands on PATH (``bin_dir``, default: this environment's, as a self-hoster has it active)."""
+    path = str(bin_dir or Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    return {**(os.environ if inherit else {}), **env, "PATH": path}
 
-    ``bin_dir`` is the installed environment, as a self-hoster has it active (default: this one); with
-    ``inherit`` false the server sees ``env`` and PATH only, not this process's environment.
+
+@contextmanager
+def web_server(env: dict[str, str], *, bin_dir: Path | None = None, cwd: Path = ROOT, inherit: bool = True,
+               output: Path | None = None, ready_path: str = "/feeds.opml") -> Iterator[str]:
+    """Run the Procfile's ``web:`` line as written, on a free port, until the block ends; what it prints
+    goes to ``output`` (a temporary file by default).
+
+    With ``inherit`` false the server sees ``env`` and PATH only, not this process's environment.
     """
     port = free_port()
-    path = str(bin_dir or Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
-    full_env = {**(os.environ if inherit else {}), **env, "PORT": str(port), "PATH": path}
-    proc = subprocess.Popen(["bash", "-c", "exec " + procfile_command("web")], cwd=cwd, env=full_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    if output is None:
+        handle, name = tempfile.mkstemp(prefix="feedsvc-web-", suffix=".log")
+        os.close(handle)
+        output = Path(name)
+    with output.open("wb") as sink:
+        proc = subprocess.Popen(["bash", "-c", "exec " + procfile_command("web")], cwd=cwd,
+                                env=procfile_env({**env, "PORT": str(port)}, bin_dir=bin_dir, inherit=inherit),
+                                stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(base + "/feeds.opml", timeout=2).read()
+                urllib.request.urlopen(base + ready_path, timeout=2).read()
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    output = proc.stdout.read().decode() if proc.stdout else ""
-                    raise AssertionError(f"web server did not start:\n{output}") from None
+                    raise AssertionError(f"web server did not start:\n{output.read_text()}") from None
                 time.sleep(0.2)
         yield base
     finally:

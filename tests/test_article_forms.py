@@ -298,7 +298,7 @@ def test_explain_gives_every_line_a_role_and_reason(sources) -> None:  # type: i
 def test_explain_marks_news_line_blocks(sources) -> None:  # type: ignore[no-untyped-def]
     explained = pages.explain_page(LISTING, sources=sources, captured=CAPTURED)
     roles = [role for _, role, _, text in explained.lines if text.strip() and text != "Latest news"]
-    assert roles and all(r.startswith("news-line") for r in roles)
+    assert roles and all(r.startswith(("newsline", "news-line")) for r in roles)
     assert explained.refusal is None
 
 

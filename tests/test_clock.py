@@ -6,7 +6,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,10 +17,9 @@ from feedsvc.cli.scheduler import Clock
 from feedsvc.mail.send import due_at
 from feedsvc.store import db
 from feedsvc.store.schema import digests
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, add_readers, ledger_counts, make_app, wait_for
 from tests.e2e import free_port, procfile_command
 from tests.smtp import smtp_server
-from tests.test_sending import add_readers, ledger_counts, make_app
 
 LONDON, NEW_YORK = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
 
@@ -77,12 +76,13 @@ def test_two_clocks_on_one_postgres_build_and_send_once(pg_url: str, tmp_path: P
                "FEEDSVC_SEND_EVERY_SECONDS": "1", "FEEDSVC_BASE_URL": "https://news.example.org"}
         at = utc(2025, 7, 6, 7, 5)
         clocks = [_clock_process(env, at), _clock_process(env, at)]
+        def settled() -> bool:
+            assert all(c.poll() is None for c in clocks), "a clock stopped"
+            # Every message is in a final state: nothing is queued or handed that a clock could send again.
+            return len(box.received) >= 60 and ledger_counts(app) == {"sent": 60}
+
         try:
-            deadline = time.monotonic() + 90
-            while len(box.received) < 60 and time.monotonic() < deadline:
-                assert all(c.poll() is None for c in clocks), clocks[0].stdout
-                time.sleep(0.2)
-            time.sleep(3)  # both clocks tick a few more times with nothing left to do
+            wait_for(settled, timeout=90, what="60 messages received and the ledger settled")
         finally:
             for c in clocks:
                 os.killpg(c.pid, signal.SIGTERM)
@@ -108,15 +108,21 @@ def test_dev_server_runs_one_clock_under_the_reloader(tmp_path: Path) -> None:
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
     engine = db.make_engine(env["FEEDSVC_DATABASE_URL"])
+    def digests_built() -> bool:  # the clock ingests the corpus and builds yesterday's digests
+        with engine.connect() as conn:
+            return "digests" in inspect(conn).get_table_names() and bool(
+                conn.scalar(select(func.count()).select_from(digests)))
+
+    def serving() -> bool:  # the reloader's server process is up, past the point where it starts a clock
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/feeds.opml", timeout=2).close()
+            return True
+        except OSError:
+            return False
+
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # the clock ingests the corpus and builds yesterday's digests
-            time.sleep(0.5)
-            with engine.connect() as conn:
-                if "digests" in inspect(conn).get_table_names() and conn.scalar(
-                        select(func.count()).select_from(digests)):
-                    break
-        time.sleep(2)
+        wait_for(digests_built, timeout=60, what="the clock in the dev server to build digests")
+        wait_for(serving, timeout=30, what="the dev server to answer")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         output = proc.communicate(timeout=20)[0]

@@ -15,8 +15,8 @@ from feedsvc.context import load_sources, load_taxonomy
 from feedsvc.mail.render import MAX_HTML_BYTES, Addressing, prepare
 from feedsvc.store import db
 from feedsvc.store import digests as digest_store
+from tests.conftest import SEND_AT, add_readers, make_app, send
 from tests.smtp import Mailbox
-from tests.test_sending import SEND_AT, add_readers, make_app, send
 
 TO = Addressing(sender="feedsvc <digest@news.example.org>", recipient="reader@example.com",
                 unsubscribe_url="https://news.example.org/unsubscribe/tok123",

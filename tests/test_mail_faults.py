@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from feedsvc.mail import configured
 from feedsvc.mail.transport import SmtpTransport
 from feedsvc.store import db
 from feedsvc.store import subscribers as store
 from feedsvc.store.schema import deliveries
+from tests.conftest import JOINED, SEND_AT, add_readers, ledger_counts, make_app, send
 from tests.e2e import free_port
 from tests.smtp import Mailbox, smtp_server
-from tests.test_sending import JOINED, SEND_AT, add_readers, ledger_counts, make_app, send
 
 STAGES = [("MAIL", "*"), ("RCPT", None), ("DATA", None)]
 
@@ -164,3 +164,14 @@ def test_non_ascii_addresses_go_out_valid_or_fail_alone(tmp_path: Path, smtputf8
             # Python's parser flags a UTF-8 local part, which RFC 6532 allows; nothing else may be wrong.
             defects = [d for d in message["To"].defects if not isinstance(d, errors.NonASCIILocalPartDefect)]
             assert to.addr_spec == rcpt and not defects and "=?" not in message["To"]
+
+
+def test_an_unknown_outcome_is_a_non_zero_exit(tmp_path: Path, mailbox: Mailbox) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'k.sqlite3'}", tmp_path, SMTP_URL=mailbox.url)
+    (reader,) = add_readers(app, 1)
+    assert send(app).exit_code == 0
+    with app.app_context(), db.get_engine().begin() as conn:  # as a sender killed after its claim leaves it
+        conn.execute(update(deliveries).where(deliveries.c.email == reader)
+                     .values(status="handed", claimed_at=SEND_AT, claimed_by="dead"))
+    later = send(app, at=SEND_AT + timedelta(minutes=10))
+    assert "settled as unknown 1" in later.output and later.exit_code == 1, later.output

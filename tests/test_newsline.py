@@ -155,7 +155,7 @@ Yolun təmiri başa çatıb
 def test_roles_say_why() -> None:
     text = "10:05 03.03.2024\nFerry line reopens\n09:40 03.03.2024\nLibrary opens a new reading room\n"
     block = newsline.find_blocks(text.split("\n"), CTX)[0]
-    assert block.roles[0][0] == "news-line time" and block.roles[1][0] == "news-line headline"
+    assert block.roles[0][0] == "newsline time" and block.roles[1][0] == "newsline headline"
     assert "line 1" in block.roles[1][1]
     assert block.lines == frozenset({0, 1, 2, 3})
 
@@ -178,3 +178,101 @@ def test_a_date_inside_a_sentence_is_no_stamp() -> None:
 def test_arbitrary_lines_never_raise(lines: list[str]) -> None:
     for block in newsline.find_blocks(lines, CTX):
         assert block.pairs and all(p.title for p in block.pairs)
+
+
+def test_raw_rss_document_cut_short() -> None:
+    text = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0">
+  <channel>
+    <title>Town blog</title>
+    <item>
+      <title>Spring fair opens on the square</title>
+      <description><![CDATA[<p>Stalls and music all weekend.</p>]]></description>
+      <pubDate>Sat, 02 Mar 2024 12:00:00 +0300</pubDate>
+    </item>
+    <item>
+      <title>Night buses return &amp; run later</title>
+      <pubDate>Fri, 01 Mar 2024 01:11:00 +0300</pubDate>
+    </item>
+    <item>
+      <title>Cut before its date</title>
+      <description>The page ends he"""
+    blocks = newsline.find_blocks(text.split("\n"), CTX)
+    got = [(p.title, p.stamp.value.isoformat(), p.lines) for b in blocks for p in b.pairs]
+    assert got == [("Spring fair opens on the square", "2024-03-02T12:00:00+03:00", (5, 7)),
+                   ("Night buses return & run later", "2024-03-01T01:11:00+03:00", (10, 11))]
+
+
+def test_live_entries_with_glued_published_at() -> None:
+    text = """1. Bridge reopens after repairspublished at 17:17 Greenwich Mean Time 2 March 2024
+
+The bridge carried its first cars this morning.
+
+2. Mayor visits the new schoolpublished at 17:04 Greenwich Mean Time 2 March 2024
+"""
+    assert pairs(text) == [("Bridge reopens after repairs", "2024-03-02 17:17"),
+                           ("Mayor visits the new school", "2024-03-02 17:04")]
+
+
+def test_a_section_name_repeated_on_every_card_is_no_headline() -> None:
+    text = """In the city
+Tram depot to be rebuilt by the autumn
+The depot will get a new roof and a workshop for the trams that run on the river line.
+02.03.2024, 15:02
+In the city
+Ice rink stays open for another week
+Warm weather had closed it twice, but the council found money to keep the cooling on.
+02.03.2024, 15:01
+In the city
+Cut card
+"""
+    assert pairs(text) == [("Tram depot to be rebuilt by the autumn", "2024-03-02 15:02"),
+                           ("Ice rink stays open for another week", "2024-03-02 15:01")]
+
+
+def test_quotes_closing_a_headline_are_kept() -> None:
+    text = "Минобороны: «Мост откроют весной» 2024/03/02, 23:51\nМэр: «Школу построят» 2024/03/02, 21:18\n"
+    assert [t for t, _ in pairs(text)] == ["Минобороны: «Мост откроют весной»", "Мэр: «Школу построят»"]
+
+
+def test_relative_time_glossed_by_clock_under_a_day_heading() -> None:
+    text = """Published On 1 Mar 2024
+Published On 1 Mar 2024
+Live updates
+5m ago (11:00 GMT)
+Ferry crews end their strike
+The union said crews would return to work at once.
+15m ago (10:50 GMT)
+Roads reopen in the north
+"""
+    blocks = newsline.find_blocks(text.split("\n"), CTX)
+    got = [(p.title, p.stamp.value.isoformat()) for b in blocks for p in b.pairs]
+    assert got == [("Ferry crews end their strike", "2024-03-01T11:00:00+00:00"),
+                   ("Roads reopen in the north", "2024-03-01T10:50:00+00:00")]
+    assert blocks[0].roles[0][0] == "newsline day" and blocks[0].roles[1][0] == "newsline day"
+
+
+def test_two_stray_stamps_far_apart_are_no_news_line() -> None:
+    text = """23.04.2024
+Ambassador says the talks went well
+The talks in the capital lasted two days, and both sides said they would meet again in the spring.
+12.08.2021
+Ambassador recalled for consultations
+"""
+    assert pairs(text) == []
+
+
+def test_an_article_under_a_tight_list_keeps_its_headline_and_time() -> None:
+    text = """Harbour cranes replaced
+12:15 02.03.2024
+Bus timetable changes on Monday
+11:40 02.03.2024
+
+Old lighthouse gets a new lamp
+Town 10:20 02.03.2024
+
+The lamp was fitted on Saturday and can be seen from twenty miles out at sea, the keepers said.
+"""
+    blocks = newsline.find_blocks(text.split("\n"), CTX)
+    assert [p.title for b in blocks for p in b.pairs] == ["Harbour cranes replaced", "Bus timetable changes on Monday"]
+    assert not {5, 6} & set().union(*(b.lines for b in blocks))

@@ -2,61 +2,23 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import dkim
 import pytest
-from flask import Flask
 
-from feedsvc import create_app
 from feedsvc.mail.transport import Signer
 from feedsvc.store import db
-from feedsvc.store import deliveries as ledger
 from feedsvc.store import subscribers as store
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEND_AT, add_readers, ledger_counts, make_app, send
 from tests.smtp import Mailbox
-
-JOINED = datetime(2025, 7, 1, tzinfo=UTC)
-SEND_AT = datetime(2025, 7, 6, 7, 30, tzinfo=UTC)  # half an hour after readers' 07:00 UTC
-
-
-def make_app(db_url: str, tmp_path: Path, *, build: str | None = "2025-07-05", **settings: Any) -> Flask:
-    config = {"DATABASE_URL": db_url, "CORPUS_DIR": str(SEEDS), "TESTING": True, "BASE_URL": "https://news.example.org",
-              "OUTBOX_DIR": str(tmp_path / "outbox"), "MAIL_FROM": "News digest <digest@news.example.org>",
-              **settings}
-    app = create_app(config)
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["ingest"]).exit_code == 0
-    if build:
-        result = runner.invoke(args=["digest", "build", "--topic", "politics", "--date", build])
-        assert "built" in result.output, result.output
-    return app
-
-
-def add_readers(app: Flask, count: int, *, topic: str = "politics", hour: int = 7, zone: str = "UTC",
-                name: str = "reader", joined: datetime = JOINED) -> list[str]:
-    emails = [f"{name}{i:03d}@example.com" for i in range(count)]
-    with app.app_context(), db.get_engine().begin() as conn:
-        for email in emails:
-            store.upsert(conn, email=email, topics=(topic,), hour=hour, zone=zone, status="active", now=joined)
-    return emails
-
-
-def send(app: Flask, *args: str, at: datetime = SEND_AT) -> Any:
-    return app.test_cli_runner().invoke(args=["digest", "send", "--now", at.isoformat(), *args])
-
-
-def ledger_counts(app: Flask) -> dict[str, int]:
-    with app.app_context(), db.get_engine().connect() as conn:
-        return dict(ledger.counts(conn))
 
 
 def test_each_reader_once_over_one_connection(db_url: str, tmp_path: Path, mailbox: Mailbox) -> None:
@@ -207,23 +169,8 @@ def test_outbox_settles_a_dead_senders_message_by_its_file(tmp_path: Path) -> No
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 2
 
 
-def dkim_key(tmp_path: Path) -> tuple[Path, Any]:
-    """A fresh RSA key, and a DNS lookup that publishes its public half for news.example.org."""
-    key = tmp_path / "dkim.pem"
-    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
-    public = subprocess.run(["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"], check=True,
-                            capture_output=True).stdout
-    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
-
-    def dns(name: bytes, timeout: int = 5) -> bytes:
-        assert name == b"feedsvc._domainkey.news.example.org."
-        return record
-
-    return key, dns
-
-
-def test_dkim_signature_verifies(tmp_path: Path, mailbox: Mailbox) -> None:
-    key, dns = dkim_key(tmp_path)
+def test_dkim_signature_verifies(tmp_path: Path, mailbox: Mailbox, dkim_key: tuple[Path, Any]) -> None:
+    key, dns = dkim_key
     app = make_app(f"sqlite:///{tmp_path / 's.sqlite3'}", tmp_path, SMTP_URL=mailbox.url, DKIM_KEY_FILE=str(key))
     add_readers(app, 2)
     assert send(app).exit_code == 0

@@ -2,67 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
-from feedsvc import create_app
 from feedsvc.mail import render
 from feedsvc.store import db
 from feedsvc.store import subscribers as store
 from feedsvc.subscribers import tokens
-from tests.conftest import SEEDS
+from tests.conftest import confirmation_link, csrf, reader, subscribe, subscribe_app
 from tests.e2e import free_port
 from tests.smtp import Mailbox
-
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def make(tmp_path: Path, **settings: Any) -> Flask:
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}", "CORPUS_DIR": str(SEEDS),
-                      "TESTING": True, "BASE_URL": "https://news.example.org",
-                      "MAIL_FROM": "News digest <digest@news.example.org>", **settings})
-    with app.app_context():
-        db.upgrade(db.get_engine())
-    return app
 
 
 @pytest.fixture
 def app(tmp_path: Path, mailbox: Mailbox) -> Flask:
-    return make(tmp_path, SMTP_URL=mailbox.url)
-
-
-def csrf(client: FlaskClient, path: str) -> str:
-    page = client.get(path)
-    assert page.status_code == 200
-    found = _CSRF.search(page.get_data(as_text=True))
-    assert found, "the form carries a CSRF token"
-    return found.group(1)
-
-
-def subscribe(client: FlaskClient, email: str, **fields: Any) -> Any:
-    form = {"csrf_token": csrf(client, "/subscribe"), "email": email, "topics": ["politics"], "hour": "8",
-            "zone": "Europe/London", **fields}
-    return client.post("/subscribe", data=form)
-
-
-def confirmation_link(box: Mailbox, index: int = -1) -> str:
-    message = box.messages()[index]
-    assert message["Subject"] == "Confirm your digest subscription"
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    found = re.search(r"https://news\.example\.org(/subscribe/confirm/\S+)", text)
-    assert found, text
-    return found.group(1)
-
-
-def reader(app: Flask, email: str) -> store.Subscriber | None:
-    with app.app_context(), db.get_engine().connect() as conn:
-        return store.by_email(conn, email)
+    return subscribe_app(tmp_path, SMTP_URL=mailbox.url)
 
 
 def test_double_opt_in(app: Flask, mailbox: Mailbox) -> None:
@@ -130,7 +88,7 @@ def test_confirmation_links_expire_and_forgeries_fail(app: Flask, mailbox: Mailb
 
 
 def test_rate_limits_per_client_and_per_address(tmp_path: Path, mailbox: Mailbox) -> None:
-    app = make(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="3/minute")
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="3/minute")
     client = app.test_client()
     answers = [subscribe(client, f"r{i}@example.com").status_code for i in range(4)]
     assert answers == [200, 200, 200, 429]
@@ -154,8 +112,8 @@ def test_rate_limits_shared_by_processes_through_redis(tmp_path: Path, mailbox: 
     except redis.RedisError as exc:
         pytest.fail(f"Redis at {storage} is not reachable: {exc}")
     limits = f"2/hour;{free_port()}/day"  # a limit string of its own, so earlier runs' counters do not count
-    first = make(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS=limits, RATELIMIT_STORAGE=storage)
-    second = make(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS=limits, RATELIMIT_STORAGE=storage)
+    first = subscribe_app(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS=limits, RATELIMIT_STORAGE=storage)
+    second = subscribe_app(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS=limits, RATELIMIT_STORAGE=storage)
     address = f"10.9.{free_port() % 250}.{free_port() % 250}"
     codes = []
     for app in (first, second, first):
@@ -166,7 +124,7 @@ def test_rate_limits_shared_by_processes_through_redis(tmp_path: Path, mailbox: 
 
 
 def test_mail_server_down_is_a_clear_503(tmp_path: Path) -> None:
-    app = make(tmp_path, SMTP_URL=f"smtp://127.0.0.1:{free_port()}")
+    app = subscribe_app(tmp_path, SMTP_URL=f"smtp://127.0.0.1:{free_port()}")
     response = subscribe(app.test_client(), "r@example.com")
     assert response.status_code == 503 and "try again in a few minutes" in response.get_data(as_text=True)
 
@@ -198,13 +156,11 @@ def test_preferences_by_signed_link(app: Flask) -> None:
     assert client.get("/preferences/forged-token").status_code == 404
 
 
-def test_confirmations_are_dkim_signed_too(tmp_path: Path, mailbox: Mailbox) -> None:
+def test_confirmations_are_dkim_signed_too(tmp_path: Path, mailbox: Mailbox, dkim_key: tuple[Path, Any]) -> None:
     import dkim
 
-    from tests.test_sending import dkim_key
-
-    key, dns = dkim_key(tmp_path)
-    app = make(tmp_path, SMTP_URL=mailbox.url, DKIM_KEY_FILE=str(key))
+    key, dns = dkim_key
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url, DKIM_KEY_FILE=str(key))
     assert subscribe(app.test_client(), "signed@example.com").status_code == 200
     (_, data), = mailbox.received
     assert data.startswith(b"DKIM-Signature:") and dkim.verify(data, dnsfunc=dns)

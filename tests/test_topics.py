@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from feedsvc.topics import language
 from feedsvc.topics import taxonomy as topics
 from feedsvc.topics.classify import Item
 
@@ -30,7 +29,7 @@ def topics_of(title: str, **kw: str) -> set[str]:
     ("Le parlement a adopté le budget de l'année prochaine", "fr"),
 ])
 def test_language_is_identified(text: str, code: str) -> None:
-    assert language.detect(text) == code
+    assert TAXONOMY.decide(Item(text)).language == code
 
 
 @pytest.mark.parametrize(("title", "wanted"), [
@@ -105,7 +104,7 @@ def test_dateline_abroad_makes_world_news() -> None:
 
 
 def test_explain_names_the_signals() -> None:
-    decision = TAXONOMY.decide(Item("Президент Германии подписал указ", category="Политика"))
+    decision = TAXONOMY.decide(Item("Президент Германии подписал указ", category="Политика"), explain=True)
     assert decision.language == "ru"
     assert any("президент" in s for s in decision.signals["politics"])
     assert any("section 'Политика'" in s for s in decision.signals["politics"])
@@ -173,3 +172,33 @@ def test_classify_command_reads_json_lines_and_explains(sqlite_app, tmp_path: Pa
 def test_feeds_carry_the_iptc_code() -> None:
     codes = {t.slug: t.iptc for t in TAXONOMY.topics}
     assert codes["politics"] == "medtop:11000000" and codes["sports"] == "medtop:15000000"
+
+
+def test_reclassify_applies_a_pin_to_everything_stored(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from feedsvc import create_app
+    from feedsvc.store import db
+    from feedsvc.store.schema import item_topics, items
+    from tests.conftest import SEEDS
+
+    path = _user_file(tmp_path, "")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}", "CORPUS_DIR": str(SEEDS),
+                      "TOPICS_FILE": str(path)})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["ingest"]).exit_code == 0
+
+    def conflict() -> set[str]:
+        with app.app_context(), db.get_engine().connect() as conn:
+            return set(conn.scalars(select(items.c.title).join(item_topics, item_topics.c.item_id == items.c.id)
+                                    .where(item_topics.c.topic == "conflict")))
+
+    before = conflict()
+    assert any("ceasefire" in t for t in before)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'slug = "conflict"\n', 'slug = "conflict"\nexclude = ["ceasefire"]\n'), encoding="utf-8")
+    result = runner.invoke(args=["reclassify"])
+    assert result.exit_code == 0, result.output
+    after = conflict()
+    assert after and not any("ceasefire" in t for t in after)
+    assert after == {t for t in before if "ceasefire" not in t}

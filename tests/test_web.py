@@ -43,6 +43,20 @@ def test_an_old_schema_is_a_clear_503(tmp_path) -> None:  # type: ignore[no-unty
     assert app.test_client().get("/feeds/politics.xml").status_code == 200
 
 
+def test_a_failed_schema_creation_is_not_called_an_old_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from feedsvc import create_app
+
+    path = tmp_path / "foreign.db"
+    with sqlite3.connect(path) as conn:  # not feedsvc's: no schema revision, and a table in the way
+        conn.execute("CREATE TABLE files (x)")
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}"})
+    response = app.test_client().get("/")
+    assert response.status_code == 500
+    assert "upgrade-db" not in response.get_data(as_text=True)
+
+
 GAZA_A = "Trump says there could be Gaza deal next week"
 GAZA_B = "Trump says Gaza ceasefire deal may come next week after ‘positive’ Hamas response"
 ERDOGAN = "Erdogan: US has crucial role in achieving ceasefire in Gaza"

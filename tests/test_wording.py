@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 from feedsvc.mail.render import addressing
+from tests.conftest import confirmation_link, csrf, reader, subscribe, subscribe_app
 from tests.smtp import Mailbox
-from tests.test_subscribe import confirmation_link, csrf, make, reader, subscribe
 
 
 def _confirmed(tmp_path: Path, mailbox: Mailbox, email: str, topics: list[str]) -> str:
-    app = make(tmp_path, SMTP_URL=mailbox.url)
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url)
     client = app.test_client()
     assert subscribe(client, email, topics=topics, hour="7", zone="Asia/Baku").status_code == 200
     link = confirmation_link(mailbox)
@@ -30,7 +30,7 @@ def test_confirmation_names_the_choice(tmp_path: Path, mailbox: Mailbox) -> None
 
 
 def test_rate_limit_page_says_what_happened_and_when_to_try_again(tmp_path: Path, mailbox: Mailbox) -> None:
-    app = make(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="2/minute")
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url, SUBSCRIBE_LIMITS="2/minute")
     client = app.test_client()
     for i in range(2):
         assert subscribe(client, f"r{i}@example.com").status_code == 200
@@ -42,7 +42,7 @@ def test_rate_limit_page_says_what_happened_and_when_to_try_again(tmp_path: Path
 
 
 def test_unsubscribe_page_names_the_address_partly_masked(tmp_path: Path, mailbox: Mailbox) -> None:
-    app = make(tmp_path, SMTP_URL=mailbox.url)
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url)
     assert app.test_cli_runner().invoke(args=["subscribers", "add", "reader.name@example.com"]).exit_code == 0
     sub = reader(app, "reader.name@example.com")
     assert sub is not None
@@ -56,7 +56,7 @@ def test_unsubscribe_page_names_the_address_partly_masked(tmp_path: Path, mailbo
 
 
 def test_times_notice_only_where_times_are_shown(tmp_path: Path, mailbox: Mailbox) -> None:
-    app = make(tmp_path, SMTP_URL=mailbox.url)
+    app = subscribe_app(tmp_path, SMTP_URL=mailbox.url)
     assert app.test_cli_runner().invoke(args=["ingest"]).exit_code == 0
     client = app.test_client()
     notice = "Times are shown in your own time zone"

@@ -18,7 +18,7 @@ from . import digest, ingest, scheduler, subscribers, topics
 
 COMMANDS: tuple[click.Command, ...] = (
     ingest.ingest_command, ingest.parse_command, ingest.reclassify_command, ingest.upgrade_db_command,
-    digest.digest_group, subscribers.subscribers_group, scheduler.scheduler_command, topics.classify_command,
+    ingest.rotate_secret_key_command, digest.digest_group, subscribers.subscribers_group, scheduler.scheduler_command, topics.classify_command,
 )
 
 
@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.group(commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="feedsvc", message="%(prog)s %(version)s")
 def feedsvc_group() -> None:
     """feedsvc: a self-hosted news feed server and newsletter digest generator.
 

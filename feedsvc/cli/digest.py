@@ -17,8 +17,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .. import urls
 from ..context import load_sources, load_taxonomy
 from ..digests import jobs
+from ..errors import FeedsvcError
 from ..mail import configured
 from ..mail.render import Addressing, digest_email
 from ..store import db, deliveries, queries
@@ -42,7 +44,8 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str) -> datetime |
 
 
 def _digest_args(fn: Callable[..., Any]) -> Callable[..., Any]:
-    fn = click.option("--topic", default="all", show_default=True, help="A topic slug, or all.")(fn)
+    fn = click.option("--topic", default="all", show_default=True,
+                      help="A topic slug, or all: the one digest that mixes every topic.")(fn)
     return click.option("--date", "day", required=True, callback=_day,
                         help="The local calendar day, YYYY-MM-DD, or latest: the day of the newest item.")(fn)
 
@@ -73,13 +76,18 @@ def _run_digest(topic: str, day: datetime | str, *, dry_run: bool) -> jobs.Diges
 
 @digest_group.command("build")
 @_digest_args
-@click.option("--every-topic", is_flag=True, help="Build the digest of every topic and of all (not --topic).")
+@click.option("--all-digests", is_flag=True,
+              help="Build every digest of the day: each topic's own, and the mixed all-topics one (not --topic).")
+@click.option("--every-topic", "every_topic", is_flag=True, hidden=True, help="Old name of --all-digests.")
 @click.option("--dry-run", is_flag=True, help="Show what the digest would hold without storing it.")
 @with_appcontext
 @errors_to_exit
-def digest_build_command(topic: str, day: datetime | str, every_topic: bool, dry_run: bool) -> None:
+def digest_build_command(topic: str, day: datetime | str, all_digests: bool, every_topic: bool,
+                         dry_run: bool) -> None:
     """Build and store a digest (an existing one is kept as it is)."""
-    for slug in ("all", *load_taxonomy().slugs) if every_topic else (topic,):
+    if every_topic:
+        click.echo("note: --every-topic is now called --all-digests; the old name will go", err=True)
+    for slug in ("all", *load_taxonomy().slugs) if all_digests or every_topic else (topic,):
         run = _run_digest(slug, day, dry_run=dry_run)
         d = run.record.digest
         verb = {"built": "built", "skipped": "skipped: no new items", "exists": "exists already"}[run.outcome]
@@ -97,11 +105,12 @@ def digest_preview_command(topic: str, day: datetime | str, output: Path | None)
     run = _run_digest(topic, day, dry_run=True)
     base = current_app.config["FEEDSVC"]["BASE_URL"]
     sample = Addressing(sender="feedsvc <digest@example.invalid>", recipient="preview@example.invalid",
-                        unsubscribe_url=f"{base}/unsubscribe/preview",
+                        unsubscribe_url=urls.unsubscribe("preview", base),
                         unsubscribe_mailto="mailto:unsubscribe@example.invalid")
     message = digest_email(run.record, sample, taxonomy=load_taxonomy(), sources=load_sources(), base_url=base)
     body = message.get_body(preferencelist=("html",))
-    assert body is not None
+    if body is None:
+        raise FeedsvcError(f"the digest e-mail of {topic} {day} has no HTML part")
     html = body.get_content()
     if output is None:
         handle, name = tempfile.mkstemp(suffix=".html")
@@ -149,5 +158,6 @@ def digest_send_command(topic: str | None, day: datetime | None, dry_run: bool, 
     report = sender.run_once(at, only=only)
     for line in report.lines():
         click.echo(line)
-    if report.stopped or report.outcomes["failed"]:
+    if report.stopped or report.outcomes["failed"] or report.outcomes["unknown"] \
+            or report.outcomes["settled as unknown"]:
         sys.exit(1)

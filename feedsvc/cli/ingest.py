@@ -1,4 +1,4 @@
-"""The corpus commands: ingest, parse, reclassify, upgrade-db."""
+"""The corpus and database commands: ingest, parse, reclassify, upgrade-db, rotate-secret-key."""
 
 from __future__ import annotations
 
@@ -14,21 +14,37 @@ from flask.cli import with_appcontext
 from sqlalchemy import Engine
 
 from ..context import corpus_dir, load_sources, load_taxonomy
+from ..errors import FeedsvcError
 from ..feeds import websub
 from ..ingest import files, meta, reclassify, run
-from ..store import db
+from ..store import db, runs, secrets
+from ..store.engine import writing
 from .options import NOW, aware, errors_to_exit
 
 
-def ingest(engine: Engine, targets: list[Path],
-           progress: Callable[[int, int], None] | None = None) -> tuple[run.Summary, str | None, list[str]]:
-    """Run the ingest job with this app's settings, then announce the feeds it changed to the WebSub hub.
+def run_counts(summary: run.Summary) -> dict[str, int]:
+    """An ingest run's figures by the names the store and the logs give them."""
+    c = summary.counts
+    return {"files_read": summary.files_read, "files_unchanged": summary.files_unchanged,
+            "files_failed": len({f.path for f in summary.failures}), "articles_new": c.articles_new,
+            "articles_updated": c.articles_updated, "articles_unchanged": c.articles_unchanged,
+            "headlines_new": c.headlines_new, "headlines_known": c.headlines_known}
+
+
+def ingest(engine: Engine, targets: list[Path], progress: Callable[[int, int], None] | None = None, *,
+           origin: str = "cli") -> tuple[run.Summary, str | None, list[str]]:
+    """Run the ingest job with this app's settings, remember the run in the store, then announce the feeds
+    it changed to the WebSub hub.
 
     Returns the summary, a line saying what was announced (None when nothing was), and the hub's problems.
     """
     cfg = current_app.config["FEEDSVC"]
+    started = datetime.now(UTC)
     summary = run.ingest(engine, targets, sources=load_sources(), taxonomy=load_taxonomy(),
                          max_bytes=cfg["MAX_FILE_BYTES"], authority=cfg["TAG_AUTHORITY"], progress=progress)
+    with writing(engine) as conn:
+        runs.record(conn, origin=origin, started_at=started, finished_at=datetime.now(UTC),
+                    counts=run_counts(summary))
     changed = summary.counts.articles_new + summary.counts.articles_updated + summary.counts.headlines_new
     if not (cfg["HUB_URL"] and changed):
         return summary, None, []
@@ -108,3 +124,17 @@ def upgrade_db_command() -> None:
     engine = db.get_engine()
     db.upgrade(engine)
     click.echo(f"schema at revision {db.current_revision(engine)}")
+
+
+@click.command("rotate-secret-key")
+@with_appcontext
+@errors_to_exit
+def rotate_secret_key_command() -> None:
+    """Replace the generated signing key in the store (restart the web and clock processes after)."""
+    if current_app.config["FEEDSVC"]["SECRET_KEY"]:
+        raise FeedsvcError("FEEDSVC_SECRET_KEY is set, so the stored key is not used: change that value instead")
+    engine = db.get_engine()
+    db.upgrade(engine)
+    secrets.replace(engine)
+    click.echo("new signing key stored; restart the web and clock processes. Links in e-mails already sent "
+               "(unsubscribe, preferences, confirmation) and open forms no longer work.")

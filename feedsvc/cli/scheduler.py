@@ -27,7 +27,7 @@ from ..digests import jobs
 from ..errors import FeedsvcError
 from ..mail import configured
 from ..store import db
-from .ingest import ingest
+from .ingest import ingest, run_counts
 from .options import NOW, aware
 
 log = logging.getLogger("feedsvc.clock")
@@ -46,8 +46,13 @@ class Clock:
     def rescan(self) -> None:
         """Ingest new and changed files of the corpus folder."""
         with self.app.app_context():
-            summary, announced, problems = ingest(db.get_engine(), [context.corpus_dir()])
-            log.info("rescan: %s", "; ".join(summary.lines()))
+            summary, announced, problems = ingest(db.get_engine(), [context.corpus_dir()], origin="clock")
+            log.info("rescan: %s", "; ".join(summary.lines()[:3]),
+                     extra={"event": "ingest", "origin": "clock", **run_counts(summary)})
+            for failure in summary.failures:
+                log.warning("rescan: failed: %s", failure,
+                            extra={"event": "ingest_failure", "path": failure.path, "line": failure.line,
+                                   "reason": failure.reason})
             for line in filter(None, [announced]):
                 log.info("rescan: %s", line)
             for problem in problems:
@@ -62,10 +67,14 @@ class Clock:
             for run in jobs.build_due(engine, context.load_taxonomy(), zone=zone, now=now):
                 if run.outcome != "exists":
                     d = run.record.digest
-                    log.info("digest %s %s: %s, %d stories", d.topic, d.day, run.outcome, d.story_count)
+                    log.info("digest %s %s: %s, %d stories", d.topic, d.day, run.outcome, d.story_count,
+                             extra={"event": "digest", "topic": d.topic, "day": str(d.day), "outcome": run.outcome,
+                                    "stories": d.story_count, "items": d.item_count})
             report = configured.sender(engine, self.run).run_once(now)
             if report.queued or report.outcomes or report.stopped:
-                log.info("send: %s", "; ".join(report.lines()))
+                log.info("send: %s", "; ".join(report.lines()),
+                         extra={"event": "send", "queued": report.queued, "stopped": bool(report.stopped),
+                                **{f"outcome_{k.replace(' ', '_')}": v for k, v in report.outcomes.items()}})
 
     def schedule(self, scheduler: BaseScheduler) -> BaseScheduler:
         cfg = self.app.config["FEEDSVC"]
@@ -100,7 +109,6 @@ _DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 @with_appcontext
 def scheduler_command(now: datetime | None) -> None:
     """Run the clock: corpus re-scan, digest building and sending (the Procfile's clock: line)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     db.upgrade(db.get_engine())

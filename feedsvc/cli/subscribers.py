@@ -1,15 +1,17 @@
-"""Flask CLI for subscribers: list, add, remove, export."""
+"""Flask CLI for subscribers: list, add, remove, export, import."""
 
 from __future__ import annotations
 
 import csv
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from ..context import load_taxonomy
+from ..errors import InvalidField
 from ..store import db
 from ..store import subscribers as store
 from ..store.engine import writing
@@ -68,6 +70,12 @@ def remove_command(email: str) -> None:
     click.echo(f"unsubscribed {address}")
 
 
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: one that starts like a formula gets a leading quote."""
+    text = str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
 @subscribers_group.command("export")
 @with_appcontext
 @errors_to_exit
@@ -77,4 +85,70 @@ def export_command() -> None:
     out.writerow(["email", "status", "topics", "hour", "zone"])
     with db.get_engine().connect() as conn:
         for s in store.all_(conn):
-            out.writerow([s.email, s.status, " ".join(s.topics), s.hour, s.zone])
+            out.writerow([_cell(v) for v in (s.email, s.status, " ".join(s.topics), s.hour, s.zone)])
+
+COLUMNS = ("email", "status", "topics", "hour", "zone")
+_FORMULA_GUARD = ("'=", "'+", "'-", "'@", "'\t", "'\r")  # how an export may quote cells a spreadsheet would run
+
+
+def _field(raw: str | None) -> str:
+    """A cell as written before export quoted it."""
+    value = raw or ""
+    return value[1:] if value.startswith(_FORMULA_GUARD) else value
+
+
+def _imported(row: dict[str, str | None], known: tuple[str, ...],
+              confirmed: bool) -> tuple[str, subscription.Preferences, str]:
+    """The address, preferences and state one CSV row stands for; InvalidField naming what is wrong."""
+    email = subscription.normalise_email(_field(row.get("email")))
+    wanted = subscription.preferences(_field(row.get("topics")).split(), _field(row.get("hour")),
+                                      _field(row.get("zone")), known=known)
+    given = _field(row.get("status"))
+    if given not in store.STATUSES:
+        raise InvalidField("status", f"{given!r} is not one of {', '.join(store.STATUSES)}")
+    # Nobody is mailed before they confirm: without --confirmed, readers come in pending (they confirm by
+    # subscribing again on the site); someone who unsubscribed stays unsubscribed either way.
+    status = given if confirmed or given == "unsubscribed" else "pending"
+    return email, wanted, status
+
+
+@subscribers_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--confirmed", is_flag=True,
+              help="Keep each reader's state from the file (active readers get digests); otherwise they come in "
+                   "pending and get nothing until they confirm.")
+@with_appcontext
+@errors_to_exit
+def import_command(file: Path, confirmed: bool) -> None:
+    """Add the subscribers of a CSV file as `subscribers export` writes it; addresses already here are kept
+    as they are. Sends no e-mail."""
+    known = load_taxonomy().slugs
+    engine = db.get_engine()
+    db.upgrade(engine)
+    added = kept = 0
+    problems: list[str] = []
+    with file.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise click.BadParameter(f"{file}: no column {', '.join(missing)} (expected {','.join(COLUMNS)})",
+                                     param_hint="FILE")
+        with writing(engine) as conn:
+            for row in reader:
+                try:
+                    email, wanted, status = _imported(row, known, confirmed)
+                except InvalidField as exc:
+                    problems.append(f"{file}:{reader.line_num}: {exc.field}: {exc.message}")
+                    continue
+                if store.by_email(conn, email) is not None:
+                    kept += 1
+                    continue
+                store.upsert(conn, email=email, topics=wanted.topics, hour=wanted.hour, zone=wanted.zone,
+                             status=status, now=datetime.now(UTC))
+                added += 1
+    click.echo(f"imported {added} subscribers ({'states as in the file' if confirmed else 'pending until they confirm'}),"
+               f" {kept} already here and kept, {len(problems)} lines refused")
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)

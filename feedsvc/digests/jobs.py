@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import Engine
 
+from ..errors import NotFound
 from ..store import digests as digest_store
 from ..store import queries, state
 from ..store.digests import DigestRecord
@@ -45,7 +46,8 @@ def build_digest(engine: Engine, taxonomy: Taxonomy, *, topic: str, day: date, z
     with writing(engine) as conn:  # built outside the write lock; the store keeps the first of two builders
         if not digest_store.save(conn, record):
             stored = digest_store.get(conn, topic, day.isoformat())
-            assert stored is not None
+            if stored is None:
+                raise NotFound(f"digest {topic} {day}: another builder stored it, and it is gone again")
             return DigestRun("exists", stored)
         state.bump(conn)
     return DigestRun(record.status, record)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from .. import urls
 from ..digests import build as digest_build
 from ..store.digests import DigestRecord
 from ..store.queries import ItemRow
@@ -48,12 +49,11 @@ class Query:
         return ("?" + urlencode(pairs)) if pairs else ""
 
     def path(self, fmt: str) -> str:
-        return f"/feeds/{self.topic}.{fmt}{self.query_string()}"
+        return urls.feed(self.topic, fmt, query=self.query_string())
 
 
 def entry(row: ItemRow, base_url: str, taxonomy: Taxonomy, sources: Sources,
           related: Sequence[ItemRow] = ()) -> Entry:
-    kind = "articles" if row.kind == "article" else "headlines"
     source_name = sources.name(row.source)
     authors = (row.byline,) if row.byline else ((source_name,) if source_name else ())
     content = None
@@ -66,17 +66,13 @@ def entry(row: ItemRow, base_url: str, taxonomy: Taxonomy, sources: Sources,
     codes = {t.slug: t.iptc for t in taxonomy.topics if t.iptc}
     zone = sources.zone(row.source)
     return Entry(
-        id=row.uid, title=row.title, link=f"{base_url}/{kind}/{row.public_id}", published=row.published,
+        id=row.uid, title=row.title, link=urls.item(row.kind, row.public_id, base_url), published=row.published,
         updated=row.revised, summary=summary.text(row, source_name=sources.name, zone=zone, labels=labels,
                                                   related=related),
         content_html=content, authors=authors, categories=tuple((t, labels.get(t, t)) for t in row.topics),
         subjects=tuple((codes[t], labels.get(t, t)) for t in row.topics if t in codes),
         day=summary.source_day(row, zone),
     )
-
-
-def archive_path(topic: str, page: int, fmt: str) -> str:
-    return f"/feeds/{topic}/archive/{page}.{fmt}"
 
 
 def feed(query: Query, fmt: str, rows: Sequence[ItemRow], *, base_url: str, authority: str, taxonomy: Taxonomy,
@@ -96,8 +92,9 @@ def feed(query: Query, fmt: str, rows: Sequence[ItemRow], *, base_url: str, auth
     entries = tuple(entry(r, base_url, taxonomy, sources, related.get(r.id, ())) for r in rows)
     links: tuple[Link, ...] = (Link("hub", hub),) if hub else ()
     if prev_archive is not None:
-        links += (Link("prev-archive", base_url + archive_path(query.topic, prev_archive, fmt)),)
-    home = f"{base_url}/topics/{query.topic}{query.query_string()}" if topic else f"{base_url}/{query.query_string()}"
+        links += (Link("prev-archive", urls.archive(query.topic, prev_archive, fmt, base_url)),)
+    home = (urls.topic(query.topic, base_url, query.query_string()) if topic
+            else urls.home(base_url, query.query_string()))
     return Feed(
         id=f"tag:{authority},2024:feeds/{query.topic}{query.query_string()}",
         title=f"{title} · feedsvc", subtitle=description, self_url=base_url + query.path(fmt), home_url=home,
@@ -112,12 +109,12 @@ def archive(topic: str, page: int, fmt: str, rows: Sequence[ItemRow], *, base_ur
     """One RFC 5005 archive document: a closed range of item ids, linked to its neighbours and to the feed."""
     current = feed(Query(topic), fmt, rows, base_url=base_url, authority=authority, taxonomy=taxonomy,
                    sources=sources, ttl_minutes=ttl_minutes)
-    links = [Link("current", f"{base_url}/feeds/{topic}.{fmt}")]
+    links = [Link("current", urls.feed(topic, fmt, base_url))]
     if prev_page is not None:
-        links.append(Link("prev-archive", base_url + archive_path(topic, prev_page, fmt)))
+        links.append(Link("prev-archive", urls.archive(topic, prev_page, fmt, base_url)))
     if next_page is not None:
-        links.append(Link("next-archive", base_url + archive_path(topic, next_page, fmt)))
-    return replace(current, id=f"{current.id}/archive/{page}", self_url=base_url + archive_path(topic, page, fmt),
+        links.append(Link("next-archive", urls.archive(topic, next_page, fmt, base_url)))
+    return replace(current, id=f"{current.id}/archive/{page}", self_url=urls.archive(topic, page, fmt, base_url),
                    title=f"{current.title} (archive {page})", links=tuple(links), archive=True)
 
 
@@ -127,10 +124,10 @@ def digest_feed(topic: str, fmt: str, records: Sequence[DigestRecord], *, base_u
     entries = []
     for record in records:
         d = record.digest
-        page = f"{base_url}/digests/{d.topic}/{d.day}"
+        page = urls.digest(d.topic, d.day, base_url)
         stories = [s for section in d.sections for s in section.stories]
-        items = "".join(f'<li><a href="{base_url}/{"articles" if s.lead.kind == "article" else "headlines"}/'
-                        f'{s.lead.public_id}">{html.escape(s.lead.title)}</a></li>' for s in stories)
+        items = "".join(f'<li><a href="{urls.item(s.lead.kind, s.lead.public_id, base_url)}">'
+                        f'{html.escape(s.lead.title)}</a></li>' for s in stories)
         lead = f": {stories[0].lead.title}" if stories else ""
         entries.append(Entry(
             id=f"tag:{authority},{d.day}:digest/{d.topic}", title=digest_build.title(d, taxonomy) + lead, link=page,
@@ -141,6 +138,6 @@ def digest_feed(topic: str, fmt: str, records: Sequence[DigestRecord], *, base_u
     name = found.title if found else "All topics"
     return Feed(
         id=f"tag:{authority},2024:feeds/digests/{topic}", title=f"{name} digest · feedsvc",
-        subtitle=f"The daily digest of {name.lower()}.", self_url=f"{base_url}/feeds/digests/{topic}.{fmt}",
-        home_url=f"{base_url}/digests/", updated=max((e.updated for e in entries), default=EPOCH),
+        subtitle=f"The daily digest of {name.lower()}.", self_url=urls.digest_feed(topic, fmt, base_url),
+        home_url=urls.digests(base_url), updated=max((e.updated for e in entries), default=EPOCH),
         ttl_minutes=ttl_minutes, entries=tuple(entries))

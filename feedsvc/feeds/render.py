@@ -11,6 +11,7 @@ from xml.sax.saxutils import quoteattr
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from ..errors import FeedsvcError
 from .content import plain_name, xml_text
 from .model import Feed
 
@@ -118,7 +119,8 @@ def rss(feed: Feed) -> bytes:
     fg = _generator(feed)
     root = etree.fromstring(fg.rss_str(pretty=False))
     channel = root.find("channel")
-    assert channel is not None
+    if channel is None:
+        raise FeedsvcError("feedgen wrote RSS without a <channel>")
     _as_html(channel.find("title"), typed=False)
     _as_html(channel.find("description"), typed=False)
     for item in channel.findall("item"):

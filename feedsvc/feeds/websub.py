@@ -7,12 +7,14 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 
+from .. import urls
+
 TIMEOUT = 5.0
 
 
 def feed_urls(base_url: str, topics: Iterable[str]) -> list[str]:
     """Every feed address a subscriber may have given the hub, for ``all`` and each topic."""
-    return [f"{base_url}/feeds/{slug}.{fmt}" for slug in ("all", *topics) for fmt in ("xml", "atom", "json")]
+    return [urls.feed(slug, fmt, base_url) for slug in ("all", *topics) for fmt in urls.FORMATS]
 
 
 def publish(hub: str, urls: Iterable[str]) -> list[str]:

@@ -48,18 +48,20 @@ _YEAR_WORD = r"(?:" + _SP + r"*(?:г\.|года|г|р\.|року|ж\.|жыл|il|
 
 @cache
 def _dates() -> re.Pattern[str]:
-    names = "|".join(re.escape(m) for m in sorted(calendar_words.months(), key=len, reverse=True))
-    month = r"(?:" + names + r")(?![^\W\d_])\.?"
     return re.compile(
-        r"(?<![\w.])(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P=s1)(?P<d1>\d{1,2})(?!\d)"
+        r"(?=\d)(?:(?<![\w.])(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P=s1)(?P<d1>\d{1,2})(?!\d)"
         r"|(?<![\w.:/-])(?P<d2>\d{1,2})(?P<s2>[./-])(?P<m2>\d{1,2})(?P=s2)(?P<y2>\d{4}|\d{2})(?!\d)(?!(?P=s2)\d)"
-        r"|(?<![\w.:])(?P<d3>\d{1,2})" + _ORDINAL + r"\.?" + _SP + r"*(?:de" + _SP + r"+)?(?P<mon3>" + month + r")"
+        r"|(?<![\w.:])(?P<d3>\d{1,2})" + _ORDINAL + r"\.?" + _SP + r"*(?:de" + _SP + r"+)?(?P<mon3>[^\W\d_]{3,12})\.?"
         r"(?:,?" + _SP + r"*(?P<y3>\d{4})(?!\d)" + _YEAR_WORD + r")?"
-        r"|(?<!\w)(?P<mon4>" + month + r")" + _SP + r"+(?P<d4>\d{1,2})(?:st|nd|rd|th)?(?![\d:])"
-        r"(?:,?" + _SP + r"+(?P<y4>\d{4})(?!\d))?"
-        r"|(?<![\w.:/])(?P<d5>[0-3]?\d)\.(?P<m5>[01]?\d)(?![\d.])",
+        r"|(?<![\w.:/])(?P<d5>[0-3]?\d)\.(?P<m5>[01]?\d)(?![\d.]))",
         re.IGNORECASE,
     )
+
+
+# Month first (``March 3, 2024``): any word before a day number, kept only when the word names a month, so
+# the engine tries no list of names at every letter.
+_MONTH_FIRST = re.compile(r"(?<!\w)(?=[^\W\d_])(?P<mon4>[^\W\d_]{3,12})\.?" + _SP + r"+(?P<d4>\d{1,2})"
+                          r"(?:st|nd|rd|th)?(?![\d:])(?:,?" + _SP + r"+(?P<y4>\d{4})(?!\d))?")
 
 
 _JOIN = re.compile(r"[\s,/|·•–—(\-T]*(?:(?:at|à|в|о|o|saat|um|alle|le|kl\.?)(?![^\W\d_]))?[\s,/|·•–—)\-]*",
@@ -74,12 +76,15 @@ _RELATIVE = re.compile(
     r"|(?:vor|il\s+y\s+a)\s+(?P<amounts2>" + _AMOUNT + r"))(?!\w)",
     re.IGNORECASE,
 )
+_RELATIVE_HINT = re.compile(r"ago|назад|тому|əvvəl|öncə|önce|vor\s|il\s+y\s+a", re.IGNORECASE)
 _ONE_AMOUNT = re.compile(r"(?P<n>\d+|an?|one)\s*(?P<unit>" + _UNIT + r")(?![^\W\d_])", re.IGNORECASE)
 _YESTERDAY = ("yesterday", "вчера", "вчора", "dünən", "dün", "gestern", "hier", "кеше", "kecha", "учора")
 _TODAY = ("today", "сегодня", "сьогодні", "bu gün", "bugün", "heute", "aujourd'hui", "бүгін", "bugun", "сёння")
-_DAY_WORD = re.compile(r"(?<!\w)(?P<word>" + "|".join(w.replace(" ", r"\s?") for w in _YESTERDAY + _TODAY)
-                       + r")(?!\w)", re.IGNORECASE)
+_DAY_LEADS = "".join(sorted({c for w in _YESTERDAY + _TODAY for c in (w[0], w[0].upper())}))
+_DAY_WORD = re.compile(r"(?=[" + _DAY_LEADS + r"])(?<!\w)(?P<word>" + "|".join(w.replace(" ", r"\s?") for w in _YESTERDAY + _TODAY)
+                       + r")(?!\w)(?!['’]\w)", re.IGNORECASE)
 _HAS_DIGIT = re.compile(r"\d")
+_HAS_LETTER_DIGIT = re.compile(r"[^\W\d_]\.?" + _SP + r"+\d")
 # Minutes in a unit, found by the unit's first letters; the longer prefixes are tried first.
 _UNIT_MINUTES = (("годин", 60), ("год", 525600), ("мес", 43200), ("міс", 43200), ("mo", 43200), ("ay", 43200),
                  ("sec", 0), ("сек", 0), ("saniy", 0), ("s", 0), ("min", 1), ("мин", 1), ("хв", 1), ("də", 1),
@@ -147,6 +152,9 @@ def _infer_year(month: int, day: int, ctx: Context) -> tuple[int, bool]:
 def _day(m: re.Match[str]) -> tuple[int | None, int, int, bool] | None:
     """(year or None, month, day, weak) of a date match; weak dates count only next to a time."""
     g = m.groupdict()
+    if g.get("mon4"):
+        month = _month(g["mon4"])
+        return None if month is None else (_year(g["y4"]) if g["y4"] else None, month, int(g["d4"]), False)
     if g["y1"]:
         return int(g["y1"]), int(g["m1"]), int(g["d1"]), False
     if g["d2"]:
@@ -154,9 +162,6 @@ def _day(m: re.Match[str]) -> tuple[int | None, int, int, bool] | None:
     if g["mon3"]:
         month = _month(g["mon3"])
         return None if month is None else (_year(g["y3"]) if g["y3"] else None, month, int(g["d3"]), False)
-    if g["mon4"]:
-        month = _month(g["mon4"])
-        return None if month is None else (_year(g["y4"]) if g["y4"] else None, month, int(g["d4"]), False)
     return None, int(g["m5"]), int(g["d5"]), True
 
 
@@ -228,13 +233,37 @@ def _build(day: tuple[int | None, int, int, bool] | None, clock: tuple[int, int,
                  start, end, year_missing=guessed)
 
 
+_SPAN_MEMO: dict[tuple[str, tzinfo, int | None, bool], tuple[Found, ...]] = {}
+
+
 def spans(text: str, ctx: Context, *, allow_relative: bool = False) -> list[Found]:
-    """Every date and time span in ``text``, in order; relative forms only when allowed."""
+    """Every date and time span in ``text``, in order; relative forms only when allowed.
+
+    Results that do not depend on the capture time are memoised: a site prints the same headlines and
+    timestamps on every page.
+    """
+    key = (text, ctx.zone, ctx.year, allow_relative)
+    known = _SPAN_MEMO.get(key)
+    if known is not None:
+        return list(known)
+    found = _spans(text, ctx, allow_relative)
+    if not any(f.stamp.inferred or f.year_missing for f in found):
+        if len(_SPAN_MEMO) >= _MEMO_SIZE * 4:
+            _SPAN_MEMO.clear()
+        _SPAN_MEMO[key] = tuple(found)
+    return found
+
+
+def _spans(text: str, ctx: Context, allow_relative: bool) -> list[Found]:
     found: list[Found] = []
     if _HAS_DIGIT.search(text):
         clocks = list(_TIME.finditer(text))
         days = [m for m in _dates().finditer(text)
-                if not (m["d5"] and any(c.start() <= m.start() < c.end() for c in clocks))]
+                if not (m["d5"] and any(c.start() <= m.start() < c.end() for c in clocks))
+                and not (m["mon3"] and _month(m["mon3"]) is None)]
+        if _HAS_LETTER_DIGIT.search(text):
+            days += [m for m in _MONTH_FIRST.finditer(text) if _month(m["mon4"]) is not None
+                     and not any(d.start() <= m.start() < d.end() for d in days)]
         clocks = [c for c in clocks if not any(d.start() <= c.start() < d.end() for d in days)]
         tokens = sorted([(m.start(), "d", m) for m in days] + [(m.start(), "t", m) for m in clocks],
                         key=lambda t: t[0])
@@ -264,11 +293,26 @@ def spans(text: str, ctx: Context, *, allow_relative: bool = False) -> list[Foun
     if allow_relative:
         found.extend(_relatives(text, ctx, found))
         found.sort(key=lambda f: f.start)
+        found = _clock_after_relative(text, found)
     return found
 
 
+def _clock_after_relative(text: str, found: list[Found]) -> list[Found]:
+    """``2m ago (11:00 GMT)``: the printed clock time is the stamp, the relative form only its gloss."""
+    out: list[Found] = []
+    for f in found:
+        last = out[-1] if out else None
+        if (last is not None and last.stamp.inferred and last.has_day and not f.has_day
+                and _joins(text[last.end:f.start])):
+            end = f.end + (1 if text[f.end:f.end + 1] == ")" else 0)
+            out[-1] = replace(f, start=last.start, end=end)
+            continue
+        out.append(f)
+    return out
+
+
 def _weak(m: re.Match[str]) -> bool:
-    return bool(m["d5"])
+    return bool(m.groupdict().get("d5"))
 
 
 def _pair(text: str, d: re.Match[str] | None, t: re.Match[str] | None, ctx: Context) -> Found | None:
@@ -284,7 +328,7 @@ def _pair(text: str, d: re.Match[str] | None, t: re.Match[str] | None, ctx: Cont
     end = max(x.end() for x in (d, t) if x is not None)
     if d is not None:
         start = _weekday_before(text, start)
-    us = bool(d is not None and d["s2"] == "/" and clock and clock[4])
+    us = bool(d is not None and d.groupdict().get("s2") == "/" and clock and clock[4])
     return _build(day, clock, ctx, start, end, us)
 
 
@@ -292,7 +336,7 @@ def _relatives(text: str, ctx: Context, absolute: list[Found]) -> list[Found]:
     ref = _reference(ctx)
     out: list[Found] = []
     taken = [(f.start, f.end) for f in absolute]
-    for m in _RELATIVE.finditer(text):
+    for m in _RELATIVE.finditer(text) if _RELATIVE_HINT.search(text) else ():
         minutes = 0
         for amount in _ONE_AMOUNT.finditer(m["amounts"] or m["amounts2"] or ""):
             n_raw, unit = amount["n"].casefold(), amount["unit"].casefold()
@@ -349,7 +393,7 @@ def whole(text: str, ctx: Context) -> Found | None:
     Results that do not depend on the capture time are memoised: a site prints the same news-line
     timestamps on every page.
     """
-    stripped = text.strip().strip("|·•-–—+ ")
+    stripped = text.strip().strip(_EDGE)
     if not stripped or len(stripped) > 60:
         return None
     if not _HAS_DIGIT.search(stripped) and not _DAY_WORD.match(stripped):
@@ -366,11 +410,18 @@ def whole(text: str, ctx: Context) -> Found | None:
 
 
 def _whole(stripped: str, ctx: Context) -> Found | None:
-    got = spans(stripped, ctx, allow_relative=True)
-    if not got or got[0].start != 0:
+    return covering(stripped, spans(stripped, ctx, allow_relative=True))
+
+
+_EDGE = "|·•-–—+ "
+
+
+def covering(text: str, found: list[Found]) -> Found | None:
+    """The first of ``found`` when it is the whole of ``text`` but for edge marks, a counter or a weekday."""
+    if not found or text[:found[0].start].strip(_EDGE):
         return None
-    found = got[0]
-    rest = stripped[found.end:].strip(" ,|·•/()")
+    first = found[0]
+    rest = text[first.end:].strip(_EDGE).strip(" ,|·•/()")
     if rest and not rest.isdigit() and rest.casefold().rstrip(".") not in calendar_words.weekdays():
         return None
-    return found
+    return first

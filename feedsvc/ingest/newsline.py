@@ -16,11 +16,12 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from statistics import median
 
-from . import boilerplate, dates, spans
+from . import boilerplate, dates, feed_markup, spans
 from .records import Stamp
 from .spans import Unit
 
 _MAX_GAP = 8  # units between two stamps of one run
+_PAIR_SPREAD = 2 * 86400  # seconds between the two stamps of a news line of only two items
 _ORDER = ("inline", "after", "before", "closing")  # on a tie, the arrangement that pairs nearer lines wins
 
 
@@ -41,19 +42,12 @@ class Block:
 
 
 def _text_score(us: list[Unit], k: int) -> float:
-    u = us[k]
-    if u.stamp is not None or u.dateline:
-        return 0.0
-    return spans.score(u.text)
-
-
-def _skippable(u: Unit) -> bool:
-    return u.stamp is None and not u.dateline and not any(c.isalpha() for c in u.text)
+    return us[k].worth
 
 
 def _pick(us: list[Unit], ks: Sequence[int]) -> int | None:
     """The headline among a group's units: the first good one, else a lone short label."""
-    scored = [(k, _text_score(us, k)) for k in ks if not _skippable(us[k])]
+    scored = [(k, _text_score(us, k)) for k in ks if not us[k].bare]
     best = next((k for k, s in scored if s >= spans.GOOD), None)
     if best is not None:
         return best
@@ -66,21 +60,22 @@ def _arrangements(us: list[Unit], run: list[int], lo: int) -> dict[str, list[tup
     """Each arrangement's (stamp unit, headline unit or None for the stamp's own label) pairs."""
     gaps = [b - a - 1 for a, b in pairwise(run)] or [1]
     widest = max(1, max(gaps))
+    tail = max(2, int(median(gaps)))
     out: dict[str, list[tuple[int, int | None]]] = {name: [] for name in _ORDER}
     for i, p in enumerate(run):
         prev = run[i - 1] if i else lo - 1
-        nxt = run[i + 1] if i + 1 < len(run) else min(len(us), p + 1 + max(2, int(median(gaps))))
-        if us[p].label and spans.score(us[p].label) >= spans.GOOD:
+        nxt = run[i + 1] if i + 1 < len(run) else min(len(us), p + 1 + tail)
+        if us[p].label and not us[p].tag and spans.score(us[p].label) >= spans.GOOD:
             out["inline"].append((p, None))
-        after = [k for k in range(p + 1, min(nxt, p + 3))]
-        k = _pick(us, after)
+            continue  # a stamp with its headline on its own line takes no other line's
+        k = _pick(us, range(p + 1, min(nxt, p + 3)))
         if k is not None:
             out["before"].append((p, k))
         k = p - 1
-        while k > prev and _skippable(us[k]):
+        while k > prev and us[k].bare:
             k -= 1
         if k > prev and _text_score(us, k) > 0:
-            out["after"].append((p, k))
+            out["after"].append((p, k))  # right above its stamp: a headline a blank line away starts an article
         if i:
             group = list(range(prev + 1, p))
         else:
@@ -127,14 +122,41 @@ def _teaser_follows(us: list[Unit], title: int, stamp: int) -> bool:
                for k in range(title + 1, stamp))
 
 
-def _runs(stamps: list[int]) -> list[list[int]]:
+def _close_pair(us: list[Unit], chosen: list[tuple[int, int | None]]) -> bool:
+    """Two pairs make a news line only with two good headlines printed within two days of each other."""
+    worth = [spans.score(us[p].label) if t is None else us[t].worth for p, t in chosen]
+    stamps = [us[p].stamp for p, _ in chosen]
+    if any(w < spans.GOOD for w in worth) or any(s is None for s in stamps):
+        return False
+    if not all(s is not None and s.has_day for s in stamps):
+        return True  # a bare time's day is only the capture day's guess
+    a, b = (s.stamp.value for s in stamps if s is not None)
+    return abs((a - b).total_seconds()) <= _PAIR_SPREAD
+
+
+def _runs(us: list[Unit], stamps: list[int], blank: Sequence[bool]) -> list[list[int]]:
+    """Stamps close together, cut where one gap is far wider than the run's usual one, or holds a blank line
+    where the usual gaps hold none (an article's own time under a tight list)."""
     runs: list[list[int]] = []
     for k in stamps:
         if runs and k - runs[-1][-1] - 1 <= _MAX_GAP:
             runs[-1].append(k)
         else:
             runs.append([k])
-    return runs
+    out: list[list[int]] = []
+    for run in runs:
+        gaps = [b - a - 1 for a, b in pairwise(run)]
+        usual = median(gaps) if gaps else 0
+        spaced = [any(blank[us[a].line + 1:us[b].line]) for a, b in pairwise(run)]
+        tight = spaced.count(False) >= max(1, spaced.count(True))
+        piece = [run[0]]
+        for gap, space, k in zip(gaps, spaced, run[1:], strict=True):
+            if (gap > 3 and gap > 3 * max(usual, 1)) or (tight and space):
+                out.append(piece)
+                piece = []
+            piece.append(k)
+        out.append(piece)
+    return out
 
 
 def _carry_days(us: list[Unit]) -> tuple[list[Unit], set[int]]:
@@ -150,6 +172,10 @@ def _carry_days(us: list[Unit]) -> tuple[list[Unit], set[int]]:
         if found.has_day and found.stamp.precision == "day" and following is not None and not following.has_day:
             day = found
             headers.add(k)
+            back = n - 1  # the same day printed twice over the list is one heading
+            while back >= 0 and (above := us[stamped[back]].stamp) is not None and above.stamp == found.stamp:
+                headers.add(stamped[back])
+                back -= 1
         elif found.has_day:
             day = us[k].day  # a date line joined with the time under it still heads the times below
         elif day is not None:
@@ -158,19 +184,25 @@ def _carry_days(us: list[Unit]) -> tuple[list[Unit], set[int]]:
 
 
 def find_blocks(lines: Sequence[str], ctx: dates.Context) -> list[Block]:
-    """Every news-line block: two or more pairs, or one pair under a news-line heading."""
+    """Every news-line block: two or more pairs, or one pair under a news-line heading; a raw feed's items."""
+    feed = feed_markup.items(lines, ctx)
+    if feed:
+        roles = {i: ("newsline item", "a title or date element of a feed item") for it in feed for i in it.lines}
+        return [Block(tuple(Pair(it.title, it.stamp, it.lines) for it in feed),
+                      frozenset(i for it in feed for i in it.lines), roles)]
     us, headers = _carry_days(spans.units(lines, ctx))
     stamps = [k for k, u in enumerate(us) if u.stamp is not None and not u.clock and k not in headers
               and not _meta_label(u.label)]
     blocks: list[Block] = []
     lo = 0
-    for run in _runs(stamps):
+    blank = [not line.strip() for line in lines]
+    for run in _runs(us, stamps, blank):
         name, chosen = _choose(us, run, lo)
         first = min([p for p, _ in chosen] + [t for _, t in chosen if t is not None], default=run[0])
         headed = first > 0 and us[first - 1].stamp is None and boilerplate.is_newsline_heading(us[first - 1].text)
         tight = len(chosen) == 1 and (chosen[0][1] is None or abs(us[chosen[0][1]].line - us[chosen[0][0]].line) <= 1)
-        if 2 * len(chosen) < len(run):
-            pass  # most stamps have no headline: an archive calendar or a column of dates, not a news line
+        if 2 * len(chosen) < len(run) or (len(chosen) == 2 and not _close_pair(us, chosen)):
+            pass  # a column of dates, or two stray stamps (a site clock and the article's own time)
         elif len(chosen) >= 2 or (tight and headed):
             blocks.append(_block(us, name, chosen, headers, first - 1 if headed else None))
         lo = run[-1] + 1
@@ -188,18 +220,17 @@ def _block(us: list[Unit], name: str, chosen: list[tuple[int, int | None]], head
         used = (stamp_unit.line,) if t is None else tuple(sorted({stamp_unit.line, us[t].line}))
         pairs.append(Pair(" ".join(title.split()), stamp_unit.stamp.stamp, used))
         if t is None:
-            roles.setdefault(stamp_unit.line, ("news-line headline", f"{name}: headline and time on one line"))
+            roles.setdefault(stamp_unit.line, ("newsline headline", f"{name}: headline and time on one line"))
         else:
-            roles.setdefault(us[t].line, ("news-line headline",
+            roles.setdefault(us[t].line, ("newsline headline",
                                           f"{name}: headline of the time on line {stamp_unit.line + 1}"))
-            roles.setdefault(stamp_unit.line, ("news-line time",
+            roles.setdefault(stamp_unit.line, ("newsline time",
                                                f"{name}: time of the headline on line {us[t].line + 1}"))
     lines = {i for pair in pairs for i in pair.lines}
-    for k in headers:
+    for k in headers:  # left to the article too: a day heading is often the page's own date
         if any(abs(k - p) <= _MAX_GAP for p, _ in chosen):
-            lines.add(us[k].line)
-            roles.setdefault(us[k].line, ("news-line day", "a date heading over bare times"))
+            roles.setdefault(us[k].line, ("newsline day", "a date heading over bare times"))
     if heading is not None:
         lines.add(us[heading].line)
-        roles.setdefault(us[heading].line, ("news-line heading", "a news-line heading word"))
+        roles.setdefault(us[heading].line, ("newsline heading", "a news-line heading word"))
     return Block(tuple(pairs), frozenset(lines), roles)

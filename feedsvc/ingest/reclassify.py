@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine
 
-from ..store import state, writer
+from ..store import queries, state, writer
 from ..store.engine import writing
-from ..store.schema import item_topics, items
 from ..topics.sources import Sources
 from ..topics.taxonomy import Taxonomy
 from . import terms
@@ -36,30 +34,21 @@ def reclassify(engine: Engine, taxonomy: Taxonomy, sources: Sources) -> int:
     bump = False
     while True:
         with writing(engine) as conn:
-            rows = conn.execute(
-                select(items.c.id, items.c.kind, items.c.title, items.c.lede, items.c.body, items.c.published,
-                       items.c.category, items.c.given_topics, items.c.sort_at, items.c.source,
-                       items.c.dateline_place).where(items.c.id > last_id).order_by(items.c.id).limit(BATCH)).all()
+            rows = queries.items_to_classify(conn, last_id, BATCH)
             if not rows:
                 if bump:
                     state.bump(conn)
                 return changed
             last_id = rows[-1].id
-            current: dict[int, set[str]] = defaultdict(set)
-            for r in conn.execute(select(item_topics.c.item_id, item_topics.c.topic)
-                                  .where(item_topics.c.item_id.in_([row.id for row in rows]))):
-                current[r.item_id].add(r.topic)
+            current = queries.topics_of(conn, [row.id for row in rows])
             for row in rows:
                 if row.kind == "article":
                     writer.set_terms(conn, row.id, _terms_of(row), replace_old=True)
                 wanted = taxonomy.classify(row.title, lede=row.lede, category=row.category,
                                            given=json.loads(row.given_topics or "[]"),
                                            home=sources.country(row.source), place=row.dateline_place)
-                if set(wanted) == current[row.id]:
+                if set(wanted) == current.get(row.id, set()):
                     continue
                 changed += 1
-                conn.execute(delete(item_topics).where(item_topics.c.item_id == row.id))
+                writer.replace_topics(conn, row.id, wanted, row.sort_at)
                 bump = True
-                if wanted:
-                    conn.execute(insert(item_topics), [{"item_id": row.id, "topic": t, "published": row.sort_at}
-                                                       for t in wanted])

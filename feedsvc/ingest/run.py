@@ -23,13 +23,12 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..errors import FeedsvcError, IngestError
 from ..store import engine as store_engine
-from ..store import state, writer
-from ..store.schema import files
+from ..store import queries, state, writer
 from ..topics.sources import Sources
 from ..topics.taxonomy import Taxonomy
 from . import files as ingest_files
@@ -102,7 +101,8 @@ def walk(paths: Iterable[Path]) -> Iterator[str | IngestError]:
     """
     for root in paths:
         if root.is_file():
-            yield str(root)
+            if not root.name.endswith(meta.SUFFIX):  # a side file is read with its page (``seeds/*``)
+                yield str(root)
         elif root.is_dir():
             found: list[str] = []
             unreadable: list[OSError] = []
@@ -225,57 +225,73 @@ def store(conn: Connection, loaded: Loaded, job: Job, seen: set[str]) -> Summary
 
     ``seen`` holds the headline keys this run has stored or met in the store.
     """
+    try:
+        return _store_once(conn, loaded, job, seen)
+    except _RowsNeeded:
+        # A bare key of a headline whose row an earlier file carried and that did not get stored (that file
+        # failed): load this file again with all its rows, which has no bare keys. Rare, so it is done here.
+        return _store_once(conn, load(loaded.path, loaded.known, job, set()), job, seen)
+
+
+def _store_once(conn: Connection, loaded: Loaded, job: Job, seen: set[str]) -> Summary:
+    """``store``, raising ``_RowsNeeded`` when the file's bare headline keys cannot be resolved."""
     result = Summary()
-    key, known = str(loaded.path), loaded.known
+    key = str(loaded.path)
     if loaded.failure is not None:
         _fail(conn, result, loaded.failure, key, loaded.size, loaded.mtime_ns, loaded.sha256, job.now)
         return result
     if loaded.same:
         with conn.begin():
-            conn.execute(update(files).where(files.c.path == key).values(size=loaded.size, mtime_ns=loaded.mtime_ns))
+            writer.touch_file(conn, path=key, size=loaded.size, mtime_ns=loaded.mtime_ns)
         result.files_unchanged = 1
         return result
     result.files_read = 1
     for attempt in range(1, RETRIES + 1):
-        counts = writer.Counts()
-        topic_rows: list[dict[str, Any]] = []
         try:
-            with conn.begin():
-                file_id = writer.upsert_file(conn, path=key, size=loaded.size, mtime_ns=loaded.mtime_ns,
-                                             sha256=loaded.sha256, status="failed" if loaded.errors else "ok",
-                                             now=job.now, known=known is not None or attempt > 1)
-                for row in loaded.articles:
-                    writer.save_article(conn, row, file_id=file_id, by_file=loaded.path.suffix == ".txt",
-                                        authority=job.authority, now=job.now, counts=counts,
-                                        topic_rows=topic_rows, new_file=known is None and attempt == 1)
-                if writer.save_headlines(conn, loaded.headlines, authority=job.authority, now=job.now,
-                                         counts=counts, topic_rows=topic_rows, seen=seen):
-                    raise _RowsNeeded
-                flushed = list(topic_rows)
-                writer.flush_topics(conn, topic_rows)
-                for err in loaded.errors:
-                    writer.record_failure(conn, path=key, line=err.line, reason=err.reason, now=job.now)
-        except _RowsNeeded:
-            # A bare key of a headline whose row an earlier file carried and that did not get stored (that
-            # file failed): load this file again with all its rows. Rare, so it is done here.
-            return store(conn, load(loaded.path, known, job, set()), job, seen)
+            counts, flushed = _write(conn, loaded, job, seen, attempt)
+            break
         except IntegrityError:  # another process stored the same item meanwhile: the retry finds it
             seen.clear()
-            if attempt < RETRIES:
-                continue
-            raise
+            if attempt == RETRIES:
+                raise
         except DBAPIError as exc:  # a store failure costs this file only
             seen.clear()
             error = IngestError(f"store error: {type(exc.orig).__name__}: {exc.orig}", path=key)
             _fail(conn, result, error, key, loaded.size, loaded.mtime_ns, loaded.sha256, job.now)
             return result
-        break
     if len(seen) > KNOWN_CACHE:
         seen.clear()
     result.counts = counts
     result.failures.extend(loaded.errors)
     result.topics_changed = {row["topic"] for row in flushed}
     return result
+
+
+def _write(conn: Connection, loaded: Loaded, job: Job, seen: set[str],
+           attempt: int) -> tuple[writer.Counts, list[dict[str, Any]]]:
+    """One attempt at the file's transaction: its row, items, headlines, topics and failed lines.
+
+    Returns the counts and the topic rows written.
+    """
+    key, known = str(loaded.path), loaded.known
+    counts = writer.Counts()
+    topic_rows: list[dict[str, Any]] = []
+    with conn.begin():
+        file_id = writer.upsert_file(conn, path=key, size=loaded.size, mtime_ns=loaded.mtime_ns,
+                                     sha256=loaded.sha256, status="failed" if loaded.errors else "ok",
+                                     now=job.now, known=known is not None or attempt > 1)
+        for row in loaded.articles:
+            writer.save_article(conn, row, file_id=file_id, by_file=loaded.path.suffix == ".txt",
+                                authority=job.authority, now=job.now, counts=counts,
+                                topic_rows=topic_rows, new_file=known is None and attempt == 1)
+        if writer.save_headlines(conn, loaded.headlines, authority=job.authority, now=job.now,
+                                 counts=counts, topic_rows=topic_rows, seen=seen):
+            raise _RowsNeeded
+        flushed = list(topic_rows)
+        writer.flush_topics(conn, topic_rows)
+        for err in loaded.errors:
+            writer.record_failure(conn, path=key, line=err.line, reason=err.reason, now=job.now)
+    return counts, flushed
 
 
 def _fail(conn: Connection, result: Summary, error: IngestError, path: str, size: int, mtime_ns: int, sha: str,
@@ -390,9 +406,7 @@ def ingest(engine: Engine, paths: Iterable[Path], *, sources: Sources, taxonomy:
     job = Job(sources, taxonomy, max_bytes, authority, now or datetime.now(UTC))
     summary = Summary()
     with engine.connect() as conn:
-        state = {r.path: Known(r.size, r.mtime_ns, r.sha256, r.status == "ok")
-                 for r in conn.execute(select(files.c.path, files.c.size, files.c.mtime_ns, files.c.sha256,
-                                              files.c.status))}
+        state = {r.path: Known(r.size, r.mtime_ns, r.sha256, r.status == "ok") for r in queries.files_known(conn)}
     targets: list[tuple[str, Known | None]] = []
     total = 0
     for found in walk(paths):

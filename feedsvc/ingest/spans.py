@@ -7,9 +7,10 @@ onto one line) is cut at each date, and a piece that glues a headline to its tea
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
 
 from . import boilerplate, dates
 from .records import Stamp
@@ -18,11 +19,16 @@ _MAX_TITLE = 250
 GOOD = 0.75  # the score from which a text is taken for a headline over a label
 _FLAT = 240  # a line this long with a date in it is a flattened list, not a headline with its time
 _LABEL_WORDS = 4
-_STRIP = " -–—|·•:,/()[]+*>»«➤▶►"
+_STRIP = " -–—|·•:,/()[]+*>➤▶►"
 _TERMINAL = tuple(".!?")
 # A dateline inside a teaser: ``Bishkek, Nov. 22, 2017. /Agency/.``; the place's words end the headline.
 _PLACE_BEFORE = re.compile(r"(?:^|\s)((?:[A-ZА-ЯЁƏÖÜĞİŞÇ][\w'’.-]*\s?){1,3}),\s*$")
-_JOIN_WORD = re.compile(r"(?:^(?:at|à|um|в|о)\s+|\s+(?:at|à|um|в|о|le)$)", re.IGNORECASE)
+_JOIN_WORD = re.compile(r"(?:^(?:at|à|um|в|о)\s+|\s+(?:at|à|um|в|о|le)$)")  # lower case: a capital starts a headline
+# ``1. Headlinepublished at 17:17 …``: a list number and a meta word glued to the headline are no part of it.
+_META_TAIL = re.compile(r"(?:published|updated|posted)(?:\s+(?:at|on))?$", re.IGNORECASE)
+_LIST_NUMBER = re.compile(r"^\d{1,3}\.\s+(?=\D)")
+_TAG_MARKS = ("-", "–", "—", "|", "•", "·")  # ``Source - 3/2/2024 4:15 PM``: a source or section, not a headline
+_DIGIT = re.compile(r"\d")
 _LEADING_COUNT = re.compile(r"^\d{1,5}\s+(?=\D)")
 _OPENERS = frozenset(("the", "a", "an", "it", "this", "he", "she", "they", "in", "on", "at"))
 # Words that Title Case leaves in lower case.
@@ -44,6 +50,20 @@ class Unit:
     clock: bool = False
     dateline: bool = False
     day: dates.Found | None = None  # a date on the line above that this time was joined with
+    tag: bool = False  # the label is set off from the time by a dash or a bar: a source or a section
+    repeated: bool = False  # a few words printed again and again on the page: a section name
+
+    @cached_property
+    def worth(self) -> float:
+        """How much the unit reads as a headline (``score``); 0 for a stamp or a dateline."""
+        if self.stamp is not None or self.dateline:
+            return 0.0
+        return min(score(self.text), 0.5) if self.repeated else score(self.text)
+
+    @cached_property
+    def bare(self) -> bool:
+        """A text unit with no letters (a bullet, a dash) that a headline may sit behind."""
+        return self.stamp is None and not self.dateline and not any(c.isalpha() for c in self.text)
 
 
 @lru_cache(maxsize=16384)
@@ -113,6 +133,10 @@ def _flattened(line: int, text: str, found: list[dates.Found]) -> list[Unit]:
     for f in found:
         before = text[pos:f.start]
         tail = text[f.end:f.end + 2]
+        if units and units[-1].stamp is not None and _LEADING_COUNT.match(before.lstrip()):
+            units[-1] = Unit(line, stamp=units[-1].stamp, clock=True)  # a build date and its time-to-live
+            pos = f.start - len(_LEADING_COUNT.sub("", before.lstrip()))
+            before = text[pos:f.start]
         place = _PLACE_BEFORE.search(before)
         if place and tail[:1] in {".", " ", "/"} and f.stamp.precision == "day":
             # A dateline: it ends the headline and starts the teaser; its date is the story's, not an item's.
@@ -120,11 +144,12 @@ def _flattened(line: int, text: str, found: list[dates.Found]) -> list[Unit]:
             units.append(Unit(line, text[pos + place.start(1):f.end], dateline=True))
             pos = f.end
             continue
-        if units and units[-1].stamp is not None and _LEADING_COUNT.match(before.lstrip()):
-            units[-1] = Unit(line, stamp=units[-1].stamp, clock=True)  # a build date and its time-to-live
-            before = _LEADING_COUNT.sub("", before.lstrip())
-        units += _split_piece(line, before)
-        units.append(Unit(line, stamp=f))
+        word = before.strip(_STRIP)
+        if word and " " not in word and len(word) <= 12 and not word[:1].isdigit():
+            units.append(Unit(line, stamp=f, label=word))  # ``date 2024-03-02``: a word that names the stamp
+        else:
+            units += _split_piece(line, before)
+            units.append(Unit(line, stamp=f))
         pos = f.end
     after = text[pos:]
     if units and units[-1].stamp is not None and _LEADING_COUNT.match(after.lstrip()):
@@ -135,19 +160,25 @@ def _flattened(line: int, text: str, found: list[dates.Found]) -> list[Unit]:
 
 
 def _one(line: int, text: str, ctx: dates.Context) -> list[Unit]:
-    stamp = dates.whole(text, ctx)
+    digits = _DIGIT.search(text) is not None
+    if not digits and len(text) > 40:
+        return [Unit(line, text)]  # a relative day word alone on a line is short
+    found = dates.spans(text, ctx, allow_relative=True)
+    stamp = dates.covering(text, found) if len(text) <= 60 else None
     if stamp is not None:
         return [Unit(line, stamp=stamp)]
-    if not any(c.isdigit() for c in text) or boilerplate.is_clock(text):
+    if not digits or not found or boilerplate.is_clock(text):
         return [Unit(line, text)]
-    found = dates.spans(text, ctx, allow_relative=True)
-    if not found:
-        return [Unit(line, text)]
-    precise = [f for f in found if f.has_day and (f.stamp.precision == "minute" or not f.year_missing)]
+    precise = [f for f in found if f.has_day and not f.stamp.inferred]
     if len(precise) >= 2 and (len(text) > _FLAT or len(found) > 2):
         return _flattened(line, text, precise)
     f = found[0] if found[0].start < len(text) - found[-1].end else found[-1]
+    if len(text) > _FLAT // 2 and f.stamp.precision == "day" and f.has_day:
+        place = _PLACE_BEFORE.search(text[:f.start])
+        if place and len(text[:place.start(1)].split()) >= 3:
+            return _flattened(line, text, [f])  # ``Headline Place, date. Teaser``
     before, after = text[:f.start].strip(_STRIP), text[f.end:].strip(_STRIP)
+    tag = bool(before) and text[:f.start].rstrip()[-1:] in _TAG_MARKS
     if before and after:
         if not (_label(after) or after.isdigit()):
             return [Unit(line, text)]  # a date inside a sentence or a dateline
@@ -155,10 +186,10 @@ def _one(line: int, text: str, ctx: dates.Context) -> list[Unit]:
     rest = before or after
     if rest and rest.split()[-1].isdigit() and len(rest.split()) <= 3:
         rest = ""  # a view or comment counter
-    if rest and not _label(rest) and (score(rest) < GOOD or f.stamp.precision == "day" and f.year_missing):
+    if rest and (f.stamp.precision == "day" and f.year_missing or not _label(rest) and score(rest) < GOOD):
         return [Unit(line, text)]  # a date inside a sentence
-    rest = _JOIN_WORD.sub("", rest)
-    return [Unit(line, stamp=f, label=rest)]
+    rest = _LIST_NUMBER.sub("", _META_TAIL.sub("", _JOIN_WORD.sub("", rest)))
+    return [Unit(line, stamp=f, label=rest, tag=tag and rest == before)]
 
 
 def units(lines: Sequence[str], ctx: dates.Context) -> list[Unit]:
@@ -182,7 +213,13 @@ def units(lines: Sequence[str], ctx: dates.Context) -> list[Unit]:
                 got = [Unit(i, stamp=whole)]
         pending = []
         out.extend(got)
-    return _join_day_and_time(out)
+    return _mark_repeats(_join_day_and_time(out))
+
+
+def _mark_repeats(units: list[Unit]) -> list[Unit]:
+    counts = Counter(u.text for u in units if u.stamp is None and u.text)
+    return [replace(u, repeated=True) if u.stamp is None and counts[u.text] > 1 and len(u.text.split()) <= _LABEL_WORDS
+            else u for u in units]
 
 
 def _join_day_and_time(units: list[Unit]) -> list[Unit]:

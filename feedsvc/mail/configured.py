@@ -11,7 +11,8 @@ from flask import current_app
 from sqlalchemy import Engine
 
 from .. import settings
-from ..context import load_sources, load_taxonomy
+from ..context import load_sources, load_taxonomy, secret_key
+from ..errors import NotFound
 from ..store import digests as digest_store
 from . import render
 from .render import Addressing, Prepared
@@ -39,18 +40,19 @@ def signer() -> Signer | None:
 def sender(engine: Engine, run: str) -> Sender:
     """A digest sender wired to this app's settings, store, mail server and templates."""
     cfg = current_app.config["FEEDSVC"]
-    taxonomy, sources = load_taxonomy(), load_sources()
+    taxonomy, sources, key = load_taxonomy(), load_sources(), secret_key()
 
     def prepare(digest_id: int, zone: str) -> Prepared:
         with engine.connect() as conn:
             record = digest_store.by_id(conn, digest_id)
-        assert record is not None, f"digest {digest_id} vanished"
+        if record is None:
+            raise NotFound(f"digest {digest_id} vanished before it was sent")
         return render.prepare(record, taxonomy=taxonomy, sources=sources, base_url=cfg["BASE_URL"],
                               zone=ZoneInfo(zone))
 
     def address(email: str, subscriber_id: int) -> Addressing:
         return render.addressing(email, subscriber_id, sender=cfg["MAIL_FROM"], base_url=cfg["BASE_URL"],
-                                 secret=cfg["SECRET_KEY"])
+                                 secret=key)
 
     return Sender(engine, transport(), prepare, address, domain=urlsplit(cfg["BASE_URL"]).hostname or "localhost",
                   run=run, rate=cfg["SEND_RATE"], signer=signer())

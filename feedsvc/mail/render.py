@@ -16,12 +16,13 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from functools import lru_cache
 from html import escape
+from typing import cast
 from urllib.parse import urlsplit
 
 import css_inline
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import resources
+from .. import resources, urls
 from ..digests import build as digest_build
 from ..digests.model import Digest, Section, Story
 from ..store.digests import DigestRecord
@@ -40,6 +41,7 @@ SUBJECT_MAX = 150
 _ENV = Environment(loader=FileSystemLoader(str(resources.templates() / "email")),
                    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_ENV.globals["urls"] = urls
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
 
@@ -58,9 +60,9 @@ def addressing(email: str, subscriber_id: int, *, sender: str, base_url: str, se
     """A subscriber's addressing, with an unsubscribe link signed for them alone."""
     token = tokens.make(secret, tokens.UNSUBSCRIBE, subscriber_id)
     domain = urlsplit(base_url).hostname or "localhost"
-    return Addressing(sender=sender, recipient=email, unsubscribe_url=f"{base_url}/unsubscribe/{token}",
+    return Addressing(sender=sender, recipient=email, unsubscribe_url=urls.unsubscribe(token, base_url),
                       unsubscribe_mailto=f"mailto:unsubscribe@{domain}?subject=unsubscribe%20{token}",
-                      preferences_url=f"{base_url}/preferences/{tokens.make(secret, tokens.PREFERENCES, subscriber_id)}")
+                      preferences_url=urls.preferences(tokens.make(secret, tokens.PREFERENCES, subscriber_id), base_url))
 
 
 def _budget(d: Digest, max_stories: int) -> tuple[tuple[Section, ...], tuple[tuple[Section, int], ...]]:
@@ -87,7 +89,7 @@ def _other_topics(d: Digest, base_url: str, archive: str) -> Callable[[Story, Se
     def others(story: Story, section: Section) -> list[tuple[str, str]]:
         if d.topic == "all":
             return [(t, f"{archive}#s-{t}") for t in story.topics if t != section.topic]
-        return [(t, f"{base_url}/topics/{t}") for t in story.topics if t != section.topic]
+        return [(t, urls.topic(t, base_url)) for t in story.topics if t != section.topic]
     return others
 
 
@@ -199,8 +201,7 @@ class Prepared:
     def message(self, to: Addressing) -> EmailMessage:
         """The same copy as a parsed message, for previews and checks."""
         parsed = message_from_bytes(self.message_bytes(to), policy=POLICY)
-        assert isinstance(parsed, EmailMessage)
-        return parsed
+        return cast(EmailMessage, parsed)  # what an EmailPolicy always builds
 
 
 def prepare(record: DigestRecord, *, taxonomy: Taxonomy, sources: Sources, base_url: str,
@@ -209,7 +210,7 @@ def prepare(record: DigestRecord, *, taxonomy: Taxonomy, sources: Sources, base_
     with reader slots."""
     d = record.digest
     title = digest_build.title(d, taxonomy)
-    archive = f"{base_url}/digests/{d.topic}/{d.day}"
+    archive = urls.digest(d.topic, d.day, base_url)
     domain = urlsplit(base_url).hostname or "localhost"
     slots = Addressing(sender="", **_SLOTS)
     while True:
@@ -228,7 +229,7 @@ def prepare(record: DigestRecord, *, taxonomy: Taxonomy, sources: Sources, base_
     return Prepared(subject=_subject(title, d), text=text, html=html, date=format_datetime(record.built_at),
                     topic=d.topic, day=d.day, domain=domain,
                     list_id=f"{title.split(',')[0]} <{d.topic}.digest.{domain}>",
-                    list_archive=f"<{base_url}/digests/>")
+                    list_archive=f"<{urls.digests(base_url)}>")
 
 
 def digest_email(record: DigestRecord, to: Addressing, *, taxonomy: Taxonomy, sources: Sources, base_url: str,

@@ -24,14 +24,13 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from ..errors import DeliveryError
 from ..store import deliveries as ledger
 from ..store import digests as digest_store
 from ..store import subscribers as subscriber_store
 from ..store.engine import writing
-from ..store.schema import subscribers
 from .render import Addressing, Prepared, message_id
 from .transport import Envelope, Signer, Transport
 
@@ -144,10 +143,7 @@ class Sender:
         with writing(self.engine) as conn:
             known = ledger.subscribers_of(conn, digest_id)
             while True:
-                subs = conn.execute(select(subscribers.c.id, subscribers.c.email, subscribers.c.topics,
-                                           subscribers.c.hour, subscribers.c.zone, subscribers.c.created_at)
-                                    .where(subscribers.c.status == "active", subscribers.c.id > last)
-                                    .order_by(subscribers.c.id).limit(CHUNK)).all()
+                subs = subscriber_store.active_after(conn, last, CHUNK)
                 if not subs:
                     return queued
                 last = subs[-1].id

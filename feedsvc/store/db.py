@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from sqlalchemy import Engine
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from .. import resources
 from ..errors import ConfigError
@@ -38,6 +38,28 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """None when the schema is current; an empty database gets it first. Otherwise what is wrong.
+
+    Creating tables where there are none loses nothing, so a first start just works; upgrading a database
+    that holds data is left to ``upgrade-db``, run on purpose.
+    """
+    current, head = current_revision(engine), head_revision()
+    if current is None:
+        try:
+            upgrade(engine)
+        except DBAPIError:
+            # Forgiven only when another process created the schema at the same moment; any other failure
+            # (a table in the way, no permission) is an error of its own, not an old schema.
+            if current_revision(engine) is None:
+                raise
+        current = current_revision(engine)
+    if current == head:
+        return None
+    return (f"The database schema is at revision {current or 'none'}, and this version of feedsvc needs "
+            f"{head}. Run: flask --app feedsvc upgrade-db")
 
 
 def database_url(app: Flask) -> str:

@@ -5,13 +5,18 @@ Ingest worker processes import only this, not the web's wiring.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 
 WRITER = {"feedsvc_writer": True}
+# How long a SQLite writer waits for another's lock: well under gunicorn's 30 s worker timeout, so a request
+# that cannot get the lock is answered 503 rather than killed.
+BUSY_SECONDS = 10
 
 
 @contextmanager
@@ -30,7 +35,7 @@ def make_engine(url: str) -> Engine:
     transaction cannot be upgraded. Readers keep plain deferred transactions and never wait for writers.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -47,8 +52,11 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            immediate = conn.get_execution_options().get("feedsvc_writer")
-            conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            statement = "BEGIN IMMEDIATE" if conn.get_execution_options().get("feedsvc_writer") else "BEGIN"
+            try:
+                conn.connection.driver_connection.execute(statement)
+            except sqlite3.OperationalError as exc:  # locked past the busy timeout: the store's own error type
+                raise OperationalError(statement, None, exc) from exc
 
         return engine
     if url.startswith("postgresql://"):

@@ -1,4 +1,4 @@
-"""Reads of the store for pages and feeds: small, indexed queries returning plain records."""
+"""Reads of the store for pages, feeds, digests and re-tagging: small, indexed queries returning plain records."""
 
 from __future__ import annotations
 
@@ -145,6 +145,9 @@ def same_hour(conn: Connection, row: ItemRow, start: datetime, limit: int = 12) 
     ).order_by(items.c.sort_at.desc(), items.c.id.desc()).limit(limit))
 
 
+META_SUFFIX = ".meta.toml"  # as ingest.meta names page metadata files
+
+
 @dataclass(frozen=True)
 class StoreStats:
     files: int
@@ -170,7 +173,9 @@ def stats(conn: Connection, kinds: dict[str, int] | None = None) -> StoreStats:
     failed = conn.execute(select(failures.c.path, failures.c.line, failures.c.reason)
                           .order_by(failures.c.path, failures.c.line).limit(100)).all()
     return StoreStats(
-        files=conn.execute(select(func.count()).select_from(files)).scalar_one(),
+        # Stores filled by earlier versions may hold side files ingested as pages: they are not corpus files.
+        files=conn.execute(select(func.count()).select_from(files)
+                           .where(files.c.path.not_like("%" + META_SUFFIX))).scalar_one(),
         articles=kinds.get("article", 0),
         headlines=kinds.get("headline", 0),
         failures=[(r.path, r.line, r.reason) for r in failed],
@@ -235,3 +240,24 @@ def in_window(conn: Connection, topic: str | None, start: datetime, end: datetim
                         item_topics.c.published < end)
                  .order_by(item_topics.c.published.desc(), item_topics.c.item_id.desc()))
     return _rows(conn, query.limit(limit))
+
+
+def items_to_classify(conn: Connection, after_id: int, limit: int) -> list[Any]:
+    """The next ``limit`` items by id after ``after_id``, with what classifying them reads."""
+    return list(conn.execute(
+        select(items.c.id, items.c.kind, items.c.title, items.c.lede, items.c.body, items.c.published,
+               items.c.category, items.c.given_topics, items.c.sort_at, items.c.source, items.c.dateline_place)
+        .where(items.c.id > after_id).order_by(items.c.id).limit(limit)).all())
+
+
+def topics_of(conn: Connection, item_ids: list[int]) -> dict[int, set[str]]:
+    """The stored topics of each of ``item_ids`` (an item with none is absent)."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for r in conn.execute(select(item_topics.c.item_id, item_topics.c.topic).where(item_topics.c.item_id.in_(item_ids))):
+        found[r.item_id].add(r.topic)
+    return found
+
+
+def files_known(conn: Connection) -> list[Any]:
+    """Every corpus file the store holds: path, size, mtime_ns, sha256, status."""
+    return list(conn.execute(select(files.c.path, files.c.size, files.c.mtime_ns, files.c.sha256, files.c.status)))

@@ -132,6 +132,14 @@ subscribers = Table(
     Index("ix_subscribers_status", "status"),
 )
 
+confirmation_mails = Table(
+    "confirmation_mails", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mailbox", String(320), nullable=False),  # normalised: lower case, no +tag
+    Column("sent_at", UTCDateTime(), nullable=False),
+    Index("ix_confirmation_mails_mailbox_sent", "mailbox", "sent_at"),
+)
+
 deliveries = Table(
     "deliveries", metadata,
     Column("id", Integer, primary_key=True),
@@ -156,6 +164,26 @@ store_state = Table(
     Column("name", String(32), primary_key=True),
     Column("version", BigInteger, nullable=False),
     Column("changed_at", UTCDateTime(), nullable=False),
+)
+
+instance_secrets = Table(
+    "instance_secrets", metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+RUN_COUNTS = ("files_read", "files_unchanged", "files_failed", "articles_new", "articles_updated",
+              "articles_unchanged", "headlines_new", "headlines_known")
+
+ingest_runs = Table(
+    "ingest_runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime(), nullable=False),
+    Column("origin", String(16), nullable=False),  # cli or clock
+    *(Column(name, Integer, nullable=False) for name in RUN_COUNTS),
+    Index("ix_ingest_runs_started_at", "started_at"),
 )
 
 failures = Table(

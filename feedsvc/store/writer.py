@@ -185,6 +185,11 @@ def upsert_file(conn: Connection, *, path: str, size: int, mtime_ns: int, sha256
     return int(_FILE_INSERT.run(conn, {"path": path, **values})[0][0])
 
 
+def touch_file(conn: Connection, *, path: str, size: int, mtime_ns: int) -> None:
+    """A file whose content is what the store holds: only its size and time are new."""
+    conn.execute(update(files).where(files.c.path == path).values(size=size, mtime_ns=mtime_ns))
+
+
 def record_failure(conn: Connection, *, path: str, line: int | None, reason: str, now: datetime) -> None:
     _FAILURE_INSERT.run(conn, {"path": path, "line": line, "reason": reason, "at": now})
 
@@ -198,6 +203,12 @@ def flush_topics(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if rows:
         _TOPICS_INSERT.many(conn, rows)
         rows.clear()
+
+
+def replace_topics(conn: Connection, item_id: int, topics: Iterable[str], published: datetime | None) -> None:
+    """An item's topics, replacing those it had (re-tagging after the topics file changed)."""
+    _TOPICS_CLEAR.run(conn, {"p_id": item_id})
+    flush_topics(conn, _topic_rows(item_id, topics, published))
 
 
 def _free_uid(conn: Connection, uid: str) -> str:

@@ -26,6 +26,13 @@ def normalise_email(raw: str) -> str:
         raise InvalidField("email", str(exc)) from None
 
 
+def mailbox_key(email: str) -> str:
+    """The inbox an address reaches, for counting mails to it: lower case, without a ``+tag``
+    (``Victim+1@Example.com`` and ``victim@example.com`` are one inbox), its domain in IDNA."""
+    local, _, domain = (ascii_address(email) or email).lower().rpartition("@")
+    return f"{local.partition('+')[0]}@{domain}"
+
+
 def ascii_address(address: str) -> str | None:
     """The address in ASCII, its domain in IDNA (``anna@xn--bcher-kva.example``), which any mail server takes;
     None when its local part is not ASCII (only a server that offers SMTPUTF8 takes that)."""
@@ -54,6 +61,6 @@ def preferences(topics: Iterable[str], hour: str | int, zone: str, *, known: Ite
         raise InvalidField("hour", f"{hour!r} is not an hour from 0 to 23")
     try:
         zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise InvalidField("zone", f"unknown time zone {zone!r} (use a name such as Europe/London)") from None
     return Preferences(("all",) if "all" in wanted else wanted, value, zone)

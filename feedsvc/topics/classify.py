@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import language as language_mod
 from . import places
@@ -17,8 +18,9 @@ from .lexicon import Lexicon
 from .words import tokens
 
 THRESHOLD = 1.0
+SHORT_TITLE = 4  # words: the language of a shorter headline is judged with its lede
 LEDE_WEIGHT = 0.5
-WEAK = 0.5
+WEAK = 0.5  # a word marked ~ in the lexicon counts half
 # Topics of hard news: a foreign country named in one of these makes the item world news.
 HARD = frozenset({"politics", "conflict", "business", "incidents"})
 WORLD = "world"
@@ -62,65 +64,81 @@ class Decision:
     signals: dict[str, tuple[str, ...]]  # topic -> what decided it (also for topics left out)
 
 
-def decide(lexicon: Lexicon, item: Item, *, builtin: dict[str, str], pins: Pins = Pins()) -> Decision:
-    """Topics of ``item``; ``builtin`` maps each taxonomy slug to the lexicon topic whose words it uses."""
-    text = item.title + (" " + item.lede if item.lede else "")
-    lang = item.language or language_mod.detect(text)
-    to_slug: dict[str, list[str]] = {}
-    for slug, name in builtin.items():
-        to_slug.setdefault(name, []).append(slug)
+def decide(lexicon: Lexicon, item: Item, *, builtin: dict[str, str], pins: Pins = Pins(),
+           explain: bool = False) -> Decision:
+    """Topics of ``item``; ``builtin`` maps each taxonomy slug to the lexicon topic whose words it uses.
+
+    With ``explain``, the decision also says which signals decided (and left out) each topic.
+    """
+    title_words = tokens(item.title)
+    lede_words = tokens(item.lede) if item.lede else []
+    sample = item.title + " " + item.lede if item.lede and len(title_words) < SHORT_TITLE else item.title
+    lang = item.language or language_mod.detect(sample)
+    if lang == language_mod.UNSURE_CYRILLIC:
+        lang = max(("ru", "uk"), key=lambda code: len(lexicon.index(code).hits(title_words + lede_words)))
+    to_slug = _by_name(tuple(builtin.items()))
     score: dict[str, float] = {}
     why: dict[str, list[str]] = {}
 
-    def note(name: str, points: float, reason: str) -> None:
-        for slug in to_slug.get(name, ()):
-            score[slug] = score.get(slug, 0.0) + points
+    def say(slugs: Iterable[str], reason: str) -> None:
+        for slug in slugs:
             why.setdefault(slug, []).append(reason)
 
     index = lexicon.index(lang)
-    title_words = tokens(item.title)
-    lede_words = tokens(item.lede) if item.lede else []
-    for name, term in _unique(index.hits(title_words)):
-        note(name, _weight(term), f"headline word {term!r} ({lang})")
-    for name, term in _unique(index.hits(lede_words)):
-        note(name, LEDE_WEIGHT * _weight(term), f"lede word {term!r} ({lang})")
-    for name in sorted(lexicon.section_topics(item.category)):
-        note(name, THRESHOLD, f"section {item.category!r}")
+    for where, words, weight in (("headline", title_words, 1.0), ("lede", lede_words, LEDE_WEIGHT)):
+        for name, term in dict.fromkeys(index.hits(words)) if words else ():
+            points = weight * (WEAK if term.endswith("~") else 1.0)
+            for slug in to_slug.get(name, ()):
+                score[slug] = score.get(slug, 0.0) + points
+            if explain:
+                say(to_slug.get(name, ()), f"{where} word {term!r} ({lang})")
+    for name in lexicon.section_topics(item.category):
+        for slug in to_slug.get(name, ()):
+            score[slug] = score.get(slug, 0.0) + THRESHOLD
+        say(to_slug.get(name, ()), f"section {item.category!r}")
     chosen = {slug for slug, points in score.items() if points >= THRESHOLD}
     for strong, weak in OVERRIDES.items():
-        for s in to_slug.get(strong, ()):
-            for w in to_slug.get(weak, ()):
-                if s in chosen and w in chosen:
-                    chosen.discard(w)
-                    why.setdefault(w, []).append(f"left out: {s} (war harm is not an incident)")
+        if chosen & set(to_slug.get(strong, ())):
+            dropped = chosen & set(to_slug.get(weak, ()))
+            chosen -= dropped
+            say(dropped, f"left out: {strong} (war harm is not an incident)")
     speaker = _speaker(lexicon, lang, item.title, title_words)
-    for slug in to_slug.get(WORLD, ()):
-        hard = chosen | ({POLITICS} if speaker else set())
-        reason = _world(lexicon, item, lang, title_words + lede_words, hard)
-        if reason and slug not in chosen:
-            chosen.add(slug)
-            why.setdefault(slug, []).append(reason)
-    world = {s for s in to_slug.get(WORLD, ()) if s in chosen}
-    others = {s for name in OTHER_THAN_DIPLOMACY for s in to_slug.get(name, ())}
-    if world and not chosen & others:
-        for slug in set(to_slug.get(POLITICS, ())) - chosen:
-            chosen.add(slug)
-            why.setdefault(slug, []).append("states or global bodies dealing with each other, on no other "
-                                            "subject: diplomacy")
-    if speaker and chosen & {s for name in STATEMENT_ON for s in to_slug.get(name, ())}:
-        for slug in set(to_slug.get(POLITICS, ())) - chosen:
-            chosen.add(slug)
-            why.setdefault(slug, []).append(f"a statement ({speaker}) on war or foreign affairs")
+    world = to_slug.get(WORLD, ())
+    if world and not chosen.issuperset(world):
+        reason = _world(lexicon, item, lang, title_words + lede_words, chosen | ({POLITICS} if speaker else set()))
+        if reason:
+            say(set(world) - chosen, reason)
+            chosen.update(world)
+    politics = set(to_slug.get(POLITICS, ())) - chosen
+    if politics and chosen & set(world) and not chosen & _slugs(to_slug, OTHER_THAN_DIPLOMACY):
+        chosen |= politics
+        say(politics, "states or global bodies dealing with each other, on no other subject: diplomacy")
+    elif politics and speaker and chosen & _slugs(to_slug, STATEMENT_ON):
+        chosen |= politics
+        say(politics, f"a statement ({speaker}) on war or foreign affairs")
     for slug, reasons in pins.added.items():
         chosen.add(slug)
-        why.setdefault(slug, []).extend(f"topics file: {r}" for r in reasons)
+        say([slug], "topics file: " + "; ".join(reasons))
     for slug, reasons in pins.excluded.items():
         chosen.discard(slug)
-        why.setdefault(slug, []).extend(f"topics file excludes: {r}" for r in reasons)
+        say([slug], "topics file excludes: " + "; ".join(reasons))
     for slug, reasons in pins.included.items():
         chosen.add(slug)
-        why.setdefault(slug, []).extend(f"topics file includes: {r}" for r in reasons)
+        say([slug], "topics file includes: " + "; ".join(reasons))
     return Decision(frozenset(chosen), lang, {k: tuple(v) for k, v in why.items()})
+
+
+@lru_cache(maxsize=16)
+def _by_name(builtin: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, ...]]:
+    """The taxonomy's slugs by the lexicon topic they draw on."""
+    out: dict[str, list[str]] = {}
+    for slug, name in builtin:
+        out.setdefault(name, []).append(slug)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _slugs(to_slug: dict[str, tuple[str, ...]], names: Iterable[str]) -> set[str]:
+    return {s for name in names for s in to_slug.get(name, ())}
 
 
 def _world(lexicon: Lexicon, item: Item, lang: str, words: list[str], chosen: set[str]) -> str | None:
@@ -155,11 +173,3 @@ def _speaker(lexicon: Lexicon, lang: str, title: str, words: list[str]) -> str |
     return None
 
 
-def _weight(term: str) -> float:
-    """A word marked ``~`` in the lexicon is weak: it counts half."""
-    return WEAK if term.endswith("~") else 1.0
-
-
-def _unique(hits: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Each (topic, entry) once: a word repeated in a headline counts once."""
-    return list(dict.fromkeys(hits))

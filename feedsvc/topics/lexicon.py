@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -15,6 +15,9 @@ from .words import Keys, fold, keys_for, tokens
 
 # A hit: which topic, and which entry of the lexicon (for --explain).
 Hit = tuple[str, str]
+# What one word looks up to: its single-word hits, the phrases it may open, and its keys.
+_Looked = tuple[tuple[Hit, ...], tuple[tuple[Hit, tuple[str, ...]], ...], frozenset[str]]
+MEMO_WORDS = 100_000
 
 
 @dataclass(frozen=True)
@@ -26,19 +29,25 @@ class WordIndex:
     phrases: dict[str, tuple[tuple[Hit, tuple[str, ...]], ...]]  # by the key of the phrase's first word
     endings: tuple[str, ...]  # ``*krieg``: words that end so (compounds)
     ending_hits: tuple[Hit, ...]
+    capitals: tuple[tuple[str, Hit], ...] = ()  # ``UN*``: words in capitals that start so (UNESCO, UNDP)
+    memo: dict[str, _Looked] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, keys: Keys, entries: Iterable[tuple[str, str]]) -> WordIndex:
         """``entries`` are (label, term): a word, ``word=`` for the exact form, ``*word`` for a word's end,
-        or words with spaces; a trailing ``~`` marks a weak word."""
+        ``CAPS*`` for words in capitals that start so, or words with spaces; a trailing ``~`` marks a weak word."""
         single: dict[str, list[Hit]] = {}
         phrases: dict[str, list[tuple[Hit, tuple[str, ...]]]] = {}
         endings: list[tuple[str, Hit]] = []
+        capitals: list[tuple[str, Hit]] = []
         for label, term in entries:
             parts = [p + "=" if term.endswith("=") and not p.endswith("=") else p for p in tokens(term)]
             if term.endswith("~") and parts:
                 parts[-1] += "~"
             if not parts:
+                continue
+            if len(parts) == 1 and term.endswith("*") and term[:-1].isupper():
+                capitals.append((term[:-1], (label, term)))
                 continue
             if len(parts) == 1 and term.startswith("*"):
                 endings.append((fold(term[1:].removesuffix("~")), (label, term)))
@@ -49,23 +58,39 @@ class WordIndex:
             else:
                 phrases.setdefault(wanted[0], []).append(((label, term), wanted))
         return cls(keys, {k: tuple(v) for k, v in single.items()}, {k: tuple(v) for k, v in phrases.items()},
-                   tuple(e for e, _ in endings), tuple(h for _, h in endings))
+                   tuple(e for e, _ in endings), tuple(h for _, h in endings), tuple(capitals))
 
     def hits(self, words: Sequence[str]) -> list[Hit]:
         """Every entry that ``words`` (printed tokens of one text) contain, in text order."""
-        keyed = [self.keys.of(w) for w in words]
+        looked = [self._word(w) for w in words]
         found: list[Hit] = []
-        for i, keys in enumerate(keyed):
-            low = keys[1][1:]
-            if self.endings and low.endswith(self.endings):
-                found.extend(h for e, h in zip(self.endings, self.ending_hits, strict=True)
-                             if low.endswith(e) and len(low) > len(e))
-            for key in keys:
-                found.extend(self.single.get(key, ()))
-                for hit, wanted in self.phrases.get(key, ()):
-                    if i + len(wanted) <= len(keyed) and all(k in keyed[i + j] for j, k in enumerate(wanted) if j):
-                        found.append(hit)
+        for i, (single, phrases, _) in enumerate(looked):
+            found.extend(single)
+            for hit, wanted in phrases:
+                if i + len(wanted) <= len(looked) and all(k in looked[i + j][2] for j, k in enumerate(wanted) if j):
+                    found.append(hit)
         return found
+
+    def _word(self, word: str) -> _Looked:
+        """One word's single-word hits, the phrases it may open, and its keys (memoised: words repeat)."""
+        got = self.memo.get(word)
+        if got is not None:
+            return got
+        keys = self.keys.of(word)
+        single: list[Hit] = []
+        phrases: list[tuple[Hit, tuple[str, ...]]] = []
+        low = keys[1][1:]
+        if self.endings and low.endswith(self.endings):
+            single += [h for e, h in zip(self.endings, self.ending_hits, strict=True) if low.endswith(e) and len(low) > len(e)]
+        if self.capitals and word.isupper():
+            single += [h for start, h in self.capitals if word.startswith(start) and len(word) > len(start) + 1]
+        for key in keys:
+            single += self.single.get(key, ())
+            phrases += self.phrases.get(key, ())
+        if len(self.memo) > MEMO_WORDS:
+            self.memo.clear()
+        self.memo[word] = got = (tuple(single), tuple(phrases), frozenset(keys))
+        return got
 
 
 @dataclass(frozen=True, eq=False)

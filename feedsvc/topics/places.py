@@ -10,9 +10,10 @@ from importlib import resources
 from pathlib import Path
 
 import pycountry
+import stopwordsiso
 
 from .lexicon import Lexicon, WordIndex
-from .words import Keys, fold
+from .words import APOSTROPHE, Keys, fold
 
 # Country names shorter than this (after the final vowel is dropped) only match whole.
 CORE_MIN = {"tr": 4, "az": 4, "kk": 4, "uz": 4, "ky": 4}
@@ -77,41 +78,72 @@ def _core(name: str, language: str) -> str | None:
 
 
 @lru_cache(maxsize=32)
-def _index(lexicon: Lexicon, language: str) -> tuple[WordIndex, tuple[tuple[str, str], ...]]:
-    """The index of country names of ``language`` (and English), and the stem entries matched by prefix."""
+def _index(lexicon: Lexicon, language: str) -> tuple[WordIndex, _Stems]:
+    """The index of country names of ``language`` (and English), and the stems matched as a prefix."""
     entries: list[tuple[str, str]] = []
-    prefixes: list[tuple[str, str]] = []
+    stems: dict[str, set[str]] = {}
     languages = ("en",) if language == "en" else ("en", language)
     for lang in languages:
         for code, name in _names(lang):
             words = name.split()
             core = _core(name, lang) if len(words) == 1 else None
             if core:
-                prefixes.append((code, core[:-1]))
+                stems.setdefault(core[:-1], set()).add(code)
             else:
                 entries.append((code, " ".join(w + "=" for w in words)))
         for code, extra in lexicon.place_words.get(lang, {}).items():
             for term in extra:
                 if term.endswith("*"):
-                    prefixes.append((code, fold(term[:-1])))
+                    stems.setdefault(fold(term[:-1]), set()).add(code)
                 else:
                     entries.append((code, term))
     entries += [(code, " ".join(w + "=" for w in city.split())) for code, city in _zone_cities()]
     plain = Keys(language, None, 0, {})  # names match as written, whatever the language's stemmer does
-    return WordIndex.build(plain, entries), tuple(prefixes)
+    return WordIndex.build(plain, entries), _Stems((k, tuple(sorted(v))) for k, v in stems.items())
 
 
 def countries(lexicon: Lexicon, language: str, words: list[str]) -> list[tuple[str, str]]:
     """(country code, the name found) for every country ``words`` name, in text order."""
-    index, prefixes = _index(lexicon, language)
+    index, stems = _index(lexicon, language)
     found = list(index.hits(words))
-    if prefixes:
-        for word in words:
-            low = fold(word)
-            if len(low) >= 4 and word[:1].isupper():
-                found += [(code, stem + "*") for code, stem in prefixes
-                          if low.startswith(stem) and len(low) - len(stem) <= PLACE_ENDINGS]
+    regions = _subdivisions(lexicon)
+    for i, word in enumerate(words):
+        if len(word) >= 4 and word[:1].isupper():
+            found += _by_stem(stems, word)
+            pair = word + " " + words[i + 1] if i + 1 < len(words) else ""
+            for name in (word, pair):
+                if name in regions:
+                    found.append((regions[name], name))
     return found
+
+
+@lru_cache(maxsize=4)
+def _subdivisions(lexicon: Lexicon) -> dict[str, str]:
+    """States, provinces and regions (ISO 3166-2 names from pycountry) of one or two words, as printed, by
+    country; a name that several countries use, or that is a common word, is left out."""
+    counts: dict[str, list[str]] = {}
+    for sub in pycountry.subdivisions:
+        name = sub.name.split(",")[0].split("(")[0].strip()
+        if 4 <= len(name) and len(name.split()) <= 2 and name[:1].isupper():
+            counts.setdefault(name, []).append(sub.country_code)
+    common = {fold(w) for lang in ("en", "de", "fr", "es", "it", "tr") for w in stopwordsiso.stopwords(lang)}
+    common |= {fold(w) for topics in lexicon.words.values() for terms in topics.values() for t in terms
+               for w in t.split()}
+    return {name: codes[0] for name, codes in counts.items()
+            if len(set(codes)) == 1 and not {fold(w) for w in name.split()} & common}
+
+
+def _by_stem(stems: _Stems, word: str) -> tuple[tuple[str, str], ...]:
+    """Countries whose name stem ``word`` starts with, a few letters of ending at most."""
+    low = fold(APOSTROPHE.split(word, 1)[0])
+    return tuple((code, low[:n] + "*") for n in range(max(3, len(low) - PLACE_ENDINGS), len(low) + 1)
+                 for code in stems.get(low[:n], ()))
+
+
+class _Stems(dict[str, tuple[str, ...]]):
+    """Country codes by name stem; hashed by identity, so lookups through it can be memoised."""
+
+    __hash__ = object.__hash__  # type: ignore[assignment]
 
 
 def of_place(lexicon: Lexicon, place: str) -> str | None:

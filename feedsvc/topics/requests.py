@@ -44,7 +44,7 @@ def answer(obj: dict[str, Any], taxonomy: Taxonomy, sources: Sources, *, explain
     home = obj.get("country") or sources.country(obj.get("source"))
     item = Item(obj["title"], obj.get("lede") or None, obj.get("category") or None, obj.get("language") or None,
                 home.upper() if home else None, obj.get("dateline") or None)
-    decision = taxonomy.decide(item)
+    decision = taxonomy.decide(item, explain=explain)
     out = dict(obj, topics=[s for s in taxonomy.slugs if s in decision.topics])
     if explain:
         out["language"] = decision.language

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from functools import cached_property
 from pathlib import Path
 
 from .. import resources
@@ -79,6 +80,11 @@ class Index:
                    {k: tuple(v) for k, v in phrases.items()}, tuple(p for p, _ in prefixes),
                    tuple(h for _, h in prefixes))
 
+    @property
+    def any(self) -> bool:
+        """Whether there is any rule to match at all."""
+        return bool(self.exact or self.folded or self.phrases or self.prefixes)
+
     def hits(self, words: list[str], lowered: list[str]) -> set[_Hit]:
         """Which rules' keyword lists have a word or phrase of ``words`` (as printed and case-folded)."""
         found: set[_Hit] = set()
@@ -118,6 +124,11 @@ class Taxonomy:
     lexicon: Lexicon
     _memo: dict[_MemoKey, tuple[str, ...]] = dataclass_field(default_factory=dict, compare=False, repr=False)
 
+    @cached_property
+    def builtin(self) -> dict[str, str]:
+        """Each topic that draws on the shipped lexicon, and the lexicon topic it draws on."""
+        return {t.slug: t.lexicon for t in self.topics if t.lexicon}
+
     @property
     def slugs(self) -> tuple[str, ...]:
         return tuple(t.slug for t in self.topics)
@@ -138,16 +149,15 @@ class Taxonomy:
         self._memo[key] = result = tuple(s for s in self.slugs if s in decision.topics)
         return result
 
-    def decide(self, item: Item, *, given: Iterable[str] = ()) -> Decision:
+    def decide(self, item: Item, *, given: Iterable[str] = (), explain: bool = False) -> Decision:
         """The topics of ``item`` and the signals behind each: the lexicon, then the user's rules."""
         pins = self._pins(item)
         for slug in given:
             pins.added.setdefault(slug, ("given by the source",))
-        builtin = {t.slug: t.lexicon for t in self.topics if t.lexicon}
-        return decide(self.lexicon, item, builtin=builtin, pins=pins)
+        return decide(self.lexicon, item, builtin=self.builtin, pins=pins, explain=explain)
 
     def _pins(self, item: Item) -> Pins:
-        words = _TOKEN.findall(item.title + " " + (item.lede or ""))
+        words = _TOKEN.findall(item.title + " " + (item.lede or "")) if self.index.any else []
         hits = self.index.hits(words, [w.casefold() for w in words])
         lists: dict[str, dict[str, list[str]]] = {KEYWORDS: {}, EXCLUDE: {}, INCLUDE: {}}
         for n, kind, term in sorted(hits):

@@ -21,7 +21,7 @@ DEFAULT_ENDINGS = 3
 MIN_STEM = 3
 
 TOKEN = re.compile(r"[^\W_]+(?:['’`][^\W_]+)?")
-_APOSTROPHE = re.compile(r"['’`]")
+APOSTROPHE = re.compile(r"['’`]")
 
 
 def tokens(text: str) -> list[str]:
@@ -29,15 +29,15 @@ def tokens(text: str) -> list[str]:
     a French or Italian elision before one is dropped (``l’élu`` is ``élu``)."""
     out = TOKEN.findall(text)
     for i, word in enumerate(out):
-        head, mark, tail = _APOSTROPHE.split(word, 1)[0], "'", word
-        if len(head) <= 2 and len(word) > len(head) + 1 and mark:
-            out[i] = tail[len(head) + 1:]
+        head = APOSTROPHE.split(word, 1)[0]
+        if head != word and len(head) <= 2:
+            out[i] = word[len(head) + 1:]
     return out
 
 
 def fold(word: str) -> str:
     """Case-folded, apostrophes dropped, Turkish dotted capital I folded to i."""
-    return _APOSTROPHE.sub("", word.replace("İ", "i").casefold()).replace("i̇", "i")
+    return APOSTROPHE.sub("", word.replace("İ", "i").casefold()).replace("i̇", "i")
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Keys:
             keys.append(self.stemmer.stemWord(folded))
         else:
             keys += [folded[:n] for n in range(max(MIN_STEM, len(folded) - self.endings), len(folded) + 1)]
-        head = _APOSTROPHE.split(word, 1)[0]
+        head = APOSTROPHE.split(word, 1)[0]
         if head != word:  # Russia's, Rusya'nın: the word before its suffix too
             keys += [k for k in self.of(head) if k not in keys]
         if len(self.memo) > 50_000:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, render_template
-from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from flask import Flask, Response, current_app, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .. import urls
+from ..context import secret_key
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
 from . import fastpath
-from .views import feeds, pages, subscribe, subscriptions
+from .views import admin, feeds, ops, pages, subscribe, subscriptions
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 csrf = CSRFProtect()
 
@@ -28,14 +37,18 @@ def _http_error(exc: HTTPException) -> Response:
         return _error_page(400, "Form expired", "This form is too old or came from another site. "
                            "Go back, reload the page and send it again.")
     if exc.code == 429:
-        wait = subscribe.retry_after()
+        given = dict(exc.get_headers() or []).get("Retry-After")  # the inbox count says when, the limiter knows
+        wait = int(given) if given else subscribe.retry_after()
         response = _error_page(429, "Too many attempts", "The subscribe form was sent too many times in a short "
                                "while, from your connection or for this address, so this one was not sent: "
                                "the pause keeps inboxes from being flooded. Please try again in "
                                f"{_wait(wait)}.")
         response.headers["Retry-After"] = str(wait)
         return response
-    return _error_page(exc.code or 500, exc.name, exc.description or "")
+    response = _error_page(exc.code or 500, exc.name, exc.description or "")
+    # The error's own headers, such as Allow of a 405, go with the page.
+    response.headers.update({k: v for k, v in (exc.get_headers() or []) if k.lower() != "content-type"})
+    return response
 
 
 def _wait(seconds: int) -> str:
@@ -45,6 +58,15 @@ def _wait(seconds: int) -> str:
     if seconds < 90 * 60:
         return f"about {round(seconds / 60)} minutes"
     return f"about {round(seconds / 3600)} hours"
+
+
+def _store_unavailable(exc: OperationalError) -> Response:
+    """The database is down, or busy past the wait for its lock: try again soon, not a server fault."""
+    current_app.logger.error("store: %s", exc.orig)
+    response = _error_page(503, "Temporarily unavailable", "The site's database is busy or unreachable just now. "
+                           "Please try again in a minute.")
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 def _feedsvc_error(exc: FeedsvcError) -> Response:
@@ -57,29 +79,46 @@ def _feedsvc_error(exc: FeedsvcError) -> Response:
     return _error_page(500, "Server error", "The server could not complete the request.")
 
 
-def _schema_current() -> Response | None:
-    """Create the schema of an empty database; for an older schema, answer 503 saying how to upgrade it.
+# Addresses that answer without the store: probes must work while the database is away.
+STORELESS = ("/healthz", "/readyz", "/favicon.ico", "/robots.txt", "/static/")
 
-    Creating tables where there are none loses nothing, so a first ``flask run`` just works; upgrading a
-    database that holds data is left to ``upgrade-db``, run on purpose.
-    """
-    app = current_app
-    if app.extensions.get("feedsvc.schema_ok"):
+
+def _prepare(app: Flask) -> str | None:
+    """Once per process: a current schema (an empty database gets it) and the signing key read from the
+    store. None when done; otherwise what is wrong with the schema."""
+    if app.extensions.get("feedsvc.store_ready"):
         return None
-    engine = db.get_engine()
-    current, head = db.current_revision(engine), db.head_revision()
-    if current is None:
-        try:
-            db.upgrade(engine)
-        except DBAPIError:  # another process created it at the same moment
-            pass
-        current = db.current_revision(engine)
-    if current == head:
-        app.extensions["feedsvc.schema_ok"] = True
+    problem = db.schema_problem(db.get_engine())
+    if problem:
+        return problem
+    secret_key()
+    app.extensions["feedsvc.store_ready"] = True
+    return None
+
+
+def _key_before_session(app: Flask) -> WSGIApplication:
+    """The app, reading the signing key before Flask opens the session of a process's first request (a
+    session opened without a key cannot be saved)."""
+    inner = app.wsgi_app
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if not app.extensions.get("feedsvc.store_ready") and not environ.get("PATH_INFO", "").startswith(STORELESS):
+            with app.app_context():
+                try:
+                    _prepare(app)
+                except DBAPIError:  # the request itself reports the store being away
+                    pass
+        return inner(environ, start_response)
+
+    return wsgi
+
+
+def _store_ready() -> Response | None:
+    """Before a request that uses the store: 503 saying how to upgrade a schema that is behind."""
+    if request.path.startswith(STORELESS):
         return None
-    message = (f"The database schema is at revision {current or 'none'}, and this version of feedsvc needs "
-               f"{head}. Run: flask --app feedsvc upgrade-db")
-    return _error_page(503, "Database needs upgrading", message)
+    problem = _prepare(current_app)
+    return _error_page(503, "Database needs upgrading", problem) if problem else None
 
 
 def _security_headers(response: Response) -> Response:
@@ -91,6 +130,11 @@ def _security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["urls"] = urls  # templates link through the one URL module
+    app.before_request(_store_ready)  # before CSRF's check, which needs the key
+    app.register_blueprint(ops.bp)
+    if app.config["FEEDSVC"]["ADMIN_PASSWORD"]:
+        app.register_blueprint(admin.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(subscriptions.bp)
@@ -98,10 +142,17 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     # Mail clients' one-click unsubscribe (RFC 8058) sends no token: the signed link is the authority.
     csrf.exempt(subscriptions.unsubscribe)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["FEEDSVC"]["BASE_URL"].startswith("https://"))
+    # Flask's own defaults (None, False) are replaced, not kept: setdefault would never apply.
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    if not app.config.get("SESSION_COOKIE_SECURE"):
+        app.config["SESSION_COOKIE_SECURE"] = app.config["FEEDSVC"]["BASE_URL"].startswith("https://")
+    proxies = app.config["FEEDSVC"]["TRUSTED_PROXIES"]
+    if proxies:  # the client address is the one the nearest trusted proxy saw, not what the client wrote
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(FeedsvcError, _feedsvc_error)
-    app.before_request(_schema_current)
+    app.register_error_handler(OperationalError, _store_unavailable)
     app.after_request(_security_headers)
-    fastpath.init_app(app)
+    app.wsgi_app = _key_before_session(app)  # type: ignore[method-assign,assignment]
+    fastpath.init_app(app)  # outside: a cached feed needs neither the store nor the key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
+from ... import urls
 from ...context import load_sources, load_taxonomy, setting
 from ...errors import NotFound
 from ...feeds import build, render
@@ -32,7 +33,7 @@ def _topic_or_404(topic: str) -> None:
     taxonomy = load_taxonomy()
     if topic != "all" and taxonomy.get(topic) is None:
         known = ", ".join(["all", *taxonomy.slugs])
-        raise NotFound(f"There is no topic “{topic}”. Feeds exist for: {known}. See /feeds.opml for all of them.")
+        raise NotFound(f"There is no topic “{topic}”. Feeds exist for: {known}. See {urls.opml()} for all of them.")
 
 
 def _scope(topic: str) -> str | None:
@@ -86,7 +87,7 @@ def build_digest_feed(topic: str, fmt: str) -> Feed:
                              taxonomy=load_taxonomy(), ttl_minutes=setting("RESCAN_MINUTES"))
 
 
-@bp.get("/feeds/<topic>.<any(xml, atom, json):fmt>")
+@bp.get(urls.FEED)
 def topic_feed(topic: str, fmt: str) -> Response:
     """One topic's feed; a browser gets a readable preview of the same entries."""
     _topic_or_404(topic)
@@ -103,7 +104,7 @@ def topic_feed(topic: str, fmt: str) -> Response:
     return cached_response(request, feed_cache().get_or_render(feed_key(query, fmt), render_now))
 
 
-@bp.get("/feeds/<topic>/archive/<int:page>.<any(xml, atom, json):fmt>")
+@bp.get(urls.ARCHIVE)
 def archive_feed(topic: str, page: int, fmt: str) -> Response:
     """An RFC 5005 archive page: closed, so it never changes and may be cached for long."""
     _topic_or_404(topic)
@@ -115,7 +116,7 @@ def archive_feed(topic: str, page: int, fmt: str) -> Response:
     return cached_response(request, feed_cache().get_or_render(archive_key(topic, page, fmt), render_now))
 
 
-@bp.get("/feeds/digests/<topic>.<any(xml, atom, json):fmt>")
+@bp.get(urls.DIGEST_FEED)
 def digest_feed(topic: str, fmt: str) -> Response:
     """The daily digests of a topic, one entry each; a browser gets a readable preview of the same entries."""
     _topic_or_404(topic)
@@ -129,15 +130,15 @@ def digest_feed(topic: str, fmt: str) -> Response:
     return cached_response(request, feed_cache().get_or_render(digests_key(topic, fmt), render_now))
 
 
-@bp.get("/feeds.opml")
+@bp.get(urls.OPML)
 def opml() -> Response:
     """Every topic feed in one file, to import all at once."""
     base = setting("BASE_URL")
 
     def render_now() -> Rendered:
         taxonomy = load_taxonomy()
-        outlines = [("All topics", f"{base}/feeds/all.xml", f"{base}/")]
-        outlines += [(t.title, f"{base}/feeds/{t.slug}.xml", f"{base}/topics/{t.slug}") for t in taxonomy.topics]
+        outlines = [("All topics", urls.feed("all", "xml", base), urls.home(base))]
+        outlines += [(t.title, urls.feed(t.slug, "xml", base), urls.topic(t.slug, base)) for t in taxonomy.topics]
         with db.get_engine().connect() as conn:  # the newest change of any listed feed: of the whole store
             created = queries.newest_change(conn) or build.EPOCH
         return Rendered.of(render.opml("feedsvc topics", outlines, created), created, "text/x-opml; charset=utf-8",

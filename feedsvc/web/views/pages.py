@@ -6,11 +6,13 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, render_template, request
 
+from ... import urls
 from ...context import load_sources, load_taxonomy, setting
 from ...digests import build as digest_build
 from ...digests import front as front_page
 from ...digests.cluster import words
 from ...errors import NotFound
+from ...ingest.records import storable
 from ...store import db, queries
 from ...store import digests as digest_store
 from ...store.digests import DigestRecord
@@ -31,12 +33,12 @@ def _html(template: str, **context: object) -> Response:
 
 def _feed_links(topic: str, title: str) -> list[tuple[str, str, str]]:
     base = setting("BASE_URL")
-    return [("application/rss+xml", f"{title} (RSS)", f"{base}/feeds/{topic}.xml"),
-            ("application/atom+xml", f"{title} (Atom)", f"{base}/feeds/{topic}.atom"),
-            ("application/feed+json", f"{title} (JSON Feed)", f"{base}/feeds/{topic}.json")]
+    return [("application/rss+xml", f"{title} (RSS)", urls.feed(topic, "xml", base)),
+            ("application/atom+xml", f"{title} (Atom)", urls.feed(topic, "atom", base)),
+            ("application/feed+json", f"{title} (JSON Feed)", urls.feed(topic, "json", base))]
 
 
-@bp.get("/")
+@bp.get(urls.HOME)
 def index() -> Response:
     """Top stories once each, then each topic's other stories, and what the corpus holds."""
     taxonomy = load_taxonomy()
@@ -52,7 +54,7 @@ def index() -> Response:
                  labels={t.slug: t.title for t in taxonomy.topics})
 
 
-@bp.get("/topics/<topic>")
+@bp.get(urls.TOPIC)
 def topic_page(topic: str) -> Response:
     """One topic's items, newest first, paged by position."""
     taxonomy = load_taxonomy()
@@ -66,7 +68,10 @@ def topic_page(topic: str) -> Response:
             stamp, _, item_id = raw.rpartition("_")
             before = (datetime.fromisoformat(stamp), int(item_id))
         except ValueError:
-            raise NotFound("That page of the topic does not exist.") from None
+            before = None
+        # A position we never link to: a naive or out-of-range time, or an id no row can have.
+        if before is None or before[0].tzinfo is None or not storable(before[0]) or not 0 <= before[1] < 2**62:
+            raise NotFound("That page of the topic does not exist.")
     with db.get_engine().connect() as conn:
         rows = queries.latest(conn, topic, PAGE_SIZE + 1, before=before)
     more = rows[PAGE_SIZE].sort_at if len(rows) > PAGE_SIZE else None
@@ -92,12 +97,12 @@ def _item(kind: str, public_id: str) -> Response:
                  news_line=news_line, labels=labels, sources=sources)
 
 
-@bp.get("/articles/<public_id>")
+@bp.get(urls.ARTICLE)
 def article(public_id: str) -> Response:
     return _item("article", public_id)
 
 
-@bp.get("/headlines/<public_id>")
+@bp.get(urls.HEADLINE)
 def headline(public_id: str) -> Response:
     return _item("headline", public_id)
 
@@ -112,7 +117,7 @@ def render_digest(record: DigestRecord) -> str:
                            feed_links=_feed_links(f"digests/{d.topic}", f"{title.split(',')[0]}s"))
 
 
-@bp.get("/digests/")
+@bp.get(urls.DIGESTS)
 def digests_index() -> Response:
     """Every digest, newest day first, with the days that were skipped."""
     with db.get_engine().connect() as conn:
@@ -121,7 +126,7 @@ def digests_index() -> Response:
     return _html("digests.html", records=records, titles={id(r): digest_build.title(r.digest, taxonomy) for r in records})
 
 
-@bp.get("/digests/<topic>/<day>")
+@bp.get(urls.DIGEST)
 def digest_page(topic: str, day: str) -> Response:
     with db.get_engine().connect() as conn:
         record = digest_store.get(conn, topic, day)

@@ -2,7 +2,8 @@
 
 - ``POST /subscribe`` checks the form and mails a signed confirmation link that expires; the page it shows
   is the same whether or not the address is already subscribed, so it discloses nothing. Limited per client
-  and per address (FEEDSVC_SUBSCRIBE_LIMITS), so nobody can flood an inbox.
+  (IPv6 per /64) and, counted in the store for every process at once, in mails per inbox (``victim+1@`` is
+  ``victim@``), both by FEEDSVC_SUBSCRIBE_LIMITS, so nobody can flood an inbox.
 - The link confirms only by POST from the page it opens: mail scanners that follow links confirm nothing.
 - ``/preferences/<token>``, signed per reader and linked from every digest: topics, hour, zone, pause.
 
@@ -11,15 +12,19 @@ Forms carry CSRF tokens (Flask-WTF); the confirmation and preferences links are 
 
 from __future__ import annotations
 
+import ipaddress
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from limits import parse_many
+from sqlalchemy import Connection
+from werkzeug.exceptions import TooManyRequests
 
+from ... import urls
 from ...context import load_taxonomy, setting
 from ...errors import DeliveryError, InvalidField, NotFound
 from ...mail import render
@@ -44,15 +49,30 @@ def _form_preferences() -> subscription.Preferences:
                                     request.form.get("zone", ""), known=load_taxonomy().slugs)
 
 
-def _address_key() -> str:
-    """Rate-limit key for the address being subscribed, so one inbox cannot be flooded from many clients."""
+def _client_key() -> str:
+    """Rate-limit key of the client: its address (from X-Forwarded-For only behind FEEDSVC_TRUSTED_PROXIES),
+    an IPv6 one by its /64, which one household or server holds whole."""
+    address = request.remote_addr or ""
     try:
-        return "address:" + subscription.normalise_email(request.form.get("email", ""))
-    except InvalidField:
-        return "address:invalid"
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else ip)
 
 
-@bp.get("/subscribe")
+def _count_mail_to(email: str) -> None:
+    """Count a confirmation mail to this inbox in the store, or refuse with 429 when its limits are used up."""
+    windows = [(item.amount, timedelta(seconds=item.get_expiry())) for item in parse_many(setting("SUBSCRIBE_LIMITS"))]
+    with writing(db.get_engine()) as conn:
+        wait = store.take_confirmation(conn, subscription.mailbox_key(email), datetime.now(UTC), windows)
+    if wait is not None:
+        raise TooManyRequests("Too many confirmation e-mails to this address. Try again later.",
+                              retry_after=int(wait.total_seconds()) + 1)
+
+
+@bp.get(urls.SUBSCRIBE)
 def subscribe_form() -> Response:
     return _html("subscribe.html", stage="form", form={"topics": ["all"], "hour": 7, "zone": ""}, errors={})
 
@@ -66,9 +86,10 @@ def subscribe() -> Response:
         wanted = _form_preferences()
     except InvalidField as exc:
         return _html("subscribe.html", 400, stage="form", form=form, errors={exc.field: exc.message})
+    _count_mail_to(email)
     token = tokens.make_expiring(setting("SECRET_KEY"), tokens.CONFIRM,
                                  {"e": email, "t": list(wanted.topics), "h": wanted.hour, "z": wanted.zone})
-    _send_confirmation(email, f"{setting('BASE_URL')}/subscribe/confirm/{token}")
+    _send_confirmation(email, urls.confirm(token, setting("BASE_URL")))
     return _html("subscribe.html", stage="sent", email=email)
 
 
@@ -89,32 +110,37 @@ def _send_confirmation(email: str, link: str) -> None:
         raise DeliveryError(f"confirmation to {email}: {outcome.status} {outcome.reply}".strip())
 
 
-def _confirmation(token: str) -> dict[str, Any]:
-    payload = tokens.read_expiring(setting("SECRET_KEY"), tokens.CONFIRM, token,
-                                   max_age=setting("CONFIRM_HOURS") * 3600)
-    if payload == tokens.EXPIRED:
+def _confirmation(token: str, conn: Connection) -> dict[str, Any]:
+    """The wanted subscription; NotFound when the link is not ours, has expired, or was used (the reader's
+    subscription changed after it was sent: confirmed with it, or unsubscribed since)."""
+    issued = tokens.read_expiring(setting("SECRET_KEY"), tokens.CONFIRM, token,
+                                  max_age=setting("CONFIRM_HOURS") * 3600)
+    if issued is tokens.EXPIRED:
         raise NotFound("This confirmation link has expired. Subscribe again to get a new one.")
-    if not isinstance(payload, dict):
+    if not isinstance(issued, tokens.Issued) or not isinstance(issued.payload, dict):
         raise NotFound("This confirmation link is not one of ours, or it was cut short. Copy the whole link.")
-    return payload
+    if store.changed_since(conn, issued.payload["e"], issued.at):
+        raise NotFound("This confirmation link has been used already. Subscribe again to get a new one.")
+    return issued.payload
 
 
-@bp.get("/subscribe/confirm/<token>")
+@bp.get(urls.CONFIRM)
 def confirm_page(token: str) -> Response:
     """A page with the button: following the link alone confirms nothing."""
-    payload = _confirmation(token)
+    with db.get_engine().connect() as conn:
+        payload = _confirmation(token, conn)
     return _html("subscribe.html", stage="confirm", token=token, email=payload["e"], wanted=payload)
 
 
-@bp.post("/subscribe/confirm/<token>")
+@bp.post(urls.CONFIRM)
 def confirm(token: str) -> Response:
-    payload = _confirmation(token)
-    wanted = subscription.preferences(payload["t"], payload["h"], payload["z"], known=load_taxonomy().slugs)
-    with writing(db.get_engine()) as conn:
+    with writing(db.get_engine()) as conn:  # checked and used in one transaction: a link confirms once
+        payload = _confirmation(token, conn)
+        wanted = subscription.preferences(payload["t"], payload["h"], payload["z"], known=load_taxonomy().slugs)
         sub = store.upsert(conn, email=payload["e"], topics=wanted.topics, hour=wanted.hour, zone=wanted.zone,
                            status="active", now=datetime.now(UTC))
     link = tokens.make(setting("SECRET_KEY"), tokens.PREFERENCES, sub.id)
-    return _html("subscribe.html", stage="confirmed", sub=sub, preferences=f"/preferences/{link}")
+    return _html("subscribe.html", stage="confirmed", sub=sub, preferences=urls.preferences(link))
 
 
 def _reader(token: str) -> store.Subscriber:
@@ -128,14 +154,14 @@ def _reader(token: str) -> store.Subscriber:
     return sub
 
 
-@bp.get("/preferences/<token>")
+@bp.get(urls.PREFERENCES)
 def preferences_page(token: str) -> Response:
     sub = _reader(token)
     form = {"topics": list(sub.topics), "hour": sub.hour, "zone": sub.zone, "status": sub.status}
     return _html("preferences.html", sub=sub, token=token, form=form, errors={}, saved=False)
 
 
-@bp.post("/preferences/<token>")
+@bp.post(urls.PREFERENCES)
 def save_preferences(token: str) -> Response:
     sub = _reader(token)
     status = "paused" if request.form.get("status") == "paused" else "active"
@@ -161,11 +187,9 @@ def retry_after() -> int:
 
 def init_app(app: Any) -> None:
     """Register the pages, with a limiter of this app's own (counters in FEEDSVC_RATELIMIT_STORAGE)."""
-    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["FEEDSVC"]["RATELIMIT_STORAGE"],
+    limiter = Limiter(_client_key, app=app, storage_uri=app.config["FEEDSVC"]["RATELIMIT_STORAGE"],
                       headers_enabled=True)
     app.extensions["feedsvc.limiter"] = limiter
     limits = app.config["FEEDSVC"]["SUBSCRIBE_LIMITS"]
-    per_client = limiter.limit(limits)
-    per_address = limiter.limit(limits, key_func=_address_key)
     app.register_blueprint(bp)
-    app.add_url_rule("/subscribe", "subscribe.subscribe", per_client(per_address(subscribe)), methods=["POST"])
+    app.add_url_rule(urls.SUBSCRIBE, "subscribe.subscribe", limiter.limit(limits)(subscribe), methods=["POST"])

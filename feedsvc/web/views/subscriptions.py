@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, render_template, request
 
+from ... import urls
 from ...context import setting
 from ...errors import NotFound
 from ...store import db
@@ -24,7 +25,7 @@ def _subscriber_id(token: str) -> int:
     return found
 
 
-@bp.get("/unsubscribe/<token>")
+@bp.get(urls.UNSUBSCRIBE)
 def unsubscribe_page(token: str) -> Response:
     """A page with the button; link scanners that follow the link change nothing."""
     with db.get_engine().connect() as conn:
@@ -33,7 +34,7 @@ def unsubscribe_page(token: str) -> Response:
     return Response(html, content_type="text/html; charset=utf-8")
 
 
-@bp.post("/unsubscribe/<token>")
+@bp.post(urls.UNSUBSCRIBE)
 def unsubscribe(token: str) -> Response:
     """Unsubscribe at once: from the page's button, or a mail client's one-click POST (no login, no CSRF
     token: the signed link is the authority, and RFC 8058 clients send nothing else)."""

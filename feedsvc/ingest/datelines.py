@@ -61,6 +61,8 @@ _REPORTS = re.compile(
 )
 _REPORT_WORDS = re.compile(r"reports|reported|xəbər|haber|bildirir|сообща|переда|подготовил|повідомляє|according|пише",
                            re.IGNORECASE)
+# The report words an ASCII text can hold, searched in its lower case (a case-blind search is slower).
+_REPORT_WORDS_ASCII = re.compile(r"reports|reported|haber|bildirir|according")
 _ORG_WORDS = re.compile(r"\b(?:press|agency|agence|agentur|agentliyi|ajansı|агентство|агентство)\b", re.IGNORECASE)
 
 
@@ -119,7 +121,9 @@ def credited(text: str) -> str | None:
 
 def reported_by(paragraph: str) -> str | None:
     """The site or agency a paragraph says it comes from (``Site.az reports``, ``… (xyz)``)."""
-    m = _REPORTS.search(paragraph) if _REPORT_WORDS.search(paragraph) else None
+    hinted = (_REPORT_WORDS_ASCII.search(paragraph.lower()) if paragraph.isascii()
+              else _REPORT_WORDS.search(paragraph))
+    m = _REPORTS.search(paragraph) if hinted else None
     if m:
         return (m.group("pre") or m.group("post") or m.group("as") or m.group("quoted")).strip(" .,")
     m = _TRAILING_CREDIT.search(paragraph)

@@ -77,6 +77,9 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE_HINT = re.compile(r"ago|назад|тому|əvvəl|öncə|önce|vor\s|il\s+y\s+a", re.IGNORECASE)
+# The hints an ASCII text can hold, searched in its lower case (a case-blind search is several times slower).
+_RELATIVE_HINT_ASCII = re.compile(r"ago|vor\s|il\s+y\s+a")
+_DAY_WORDS_ASCII = ("yesterday", "today", "bu", "gestern", "hier", "heute", "aujourd")
 _ONE_AMOUNT = re.compile(r"(?P<n>\d+|an?|one)\s*(?P<unit>" + _UNIT + r")(?![^\W\d_])", re.IGNORECASE)
 _YESTERDAY = ("yesterday", "вчера", "вчора", "dünən", "dün", "gestern", "hier", "кеше", "kecha", "учора")
 _TODAY = ("today", "сегодня", "сьогодні", "bu gün", "bugün", "heute", "aujourd'hui", "бүгін", "bugun", "сёння")
@@ -343,7 +346,9 @@ def _relatives(text: str, ctx: Context, absolute: list[Found]) -> list[Found]:
     ref = _reference(ctx)
     out: list[Found] = []
     taken = [(f.start, f.end) for f in absolute]
-    for m in _RELATIVE.finditer(text) if _RELATIVE_HINT.search(text) else ():
+    ascii_low = text.lower() if text.isascii() else None
+    hinted = _RELATIVE_HINT_ASCII.search(ascii_low) if ascii_low is not None else _RELATIVE_HINT.search(text)
+    for m in _RELATIVE.finditer(text) if hinted else ():
         minutes = 0
         for amount in _ONE_AMOUNT.finditer(m["amounts"] or m["amounts2"] or ""):
             n_raw, unit = amount["n"].casefold(), amount["unit"].casefold()
@@ -354,7 +359,8 @@ def _relatives(text: str, ctx: Context, absolute: list[Found]) -> list[Found]:
         if precision == "day":
             value = value.replace(hour=0, minute=0)
         out.append(Found(Stamp(value, precision, inferred=True), m.start(), m.end()))
-    for m in _DAY_WORD.finditer(text):
+    day_words = ascii_low is None or any(w in ascii_low for w in _DAY_WORDS_ASCII)
+    for m in _DAY_WORD.finditer(text) if day_words else ():
         back = 1 if m["word"].casefold().replace(" ", "") in {w.replace(" ", "") for w in _YESTERDAY} else 0
         day = ref.date() - timedelta(days=back)
         end, hm = m.end(), None

@@ -153,11 +153,13 @@ _WORDED_CREDIT = re.compile(r"^(?P<text>.{8,}?)\s*(?:\[(?P<b>(?:photo|фото|f
 
 
 _CREDIT_HINT = re.compile(r"/|photo|фото|foto|credit|©|\(c\)|image|\bvia\b", re.IGNORECASE)
+# The same hint for an ASCII text, searched in its lower case: a case-blind search is several times slower.
+_CREDIT_HINT_ASCII = re.compile(r"/|photo|foto|credit|\(c\)|image|\bvia\b")
 
 
 def caption_credit(text: str) -> tuple[str, str] | None:
     """A caption with its credit on the same line: ``Crowds in the square Jane Roe/Agency``."""
-    if len(text) > 400 or not _CREDIT_HINT.search(text) or re.match(_CREDIT_WORDS, text, re.IGNORECASE):
+    if len(text) > 400 or not (_CREDIT_HINT_ASCII.search(text.lower()) if text.isascii() else _CREDIT_HINT.search(text)) or re.match(_CREDIT_WORDS, text, re.IGNORECASE):
         return None
     w = _WORDED_CREDIT.match(text)
     if w:

@@ -153,6 +153,9 @@ _CHROME_WORDS = re.compile(
     r"подписаться|подпишитесь|подписывайтесь|рассылк\w+|все права защищены|abunə|abone|bülten|tüm hakları|bütün hüquqlar)\b",
     re.IGNORECASE,
 )
+# The chrome words an ASCII text can hold, searched in its lower case (a case-blind search is slower).
+_CHROME_WORDS_ASCII = re.compile(
+    r"\b(?:cookies?|newsletter|subscribe|subscription|sign up|log in|all rights reserved|copyright|abone)\b")
 
 
 _SHARE_WORDS = """share shares sharing tweet facebook twitter telegram whatsapp wechat weibo tumblr linkedin
@@ -180,7 +183,9 @@ def is_chrome(text: str) -> bool:
     if len(text) < 160 and (("<" in text or "&" in text or "http" in text or "www." in text)
                             and _MARKUP.search(text) or text.endswith(("»", "›", "→", "👇")) and text[:1] not in "«\""):
         return True  # markup left over, a bare address, or a link arrow
-    return len(text) < 200 and bool(_CHROME_WORDS.search(text))
+    if len(text) >= 200:
+        return False
+    return bool(_CHROME_WORDS_ASCII.search(text.lower()) if text.isascii() else _CHROME_WORDS.search(text))
 
 
 def _doubled(text: str) -> bool:

@@ -147,7 +147,7 @@ def _env(venv: Path, run: Path) -> dict[str, str]:
     """A user's environment: the venv's bin on PATH, no PYTHONPATH, and a store in the empty folder."""
     return {"PATH": f"{venv / 'bin'}{os.pathsep}{os.defpath}", "HOME": os.environ.get("HOME", str(run)),
             "LANG": "C.UTF-8", "FEEDSVC_DATABASE_URL": f"sqlite:///{run / 'store.sqlite3'}",
-            "FEEDSVC_BASE_URL": "https://news.example.org", "FEEDSVC_SECRET_KEY": "packaging-test"}
+            "FEEDSVC_BASE_URL": "https://news.example.org", "FEEDSVC_SECRET_KEY": "packaging-test-signing-key"}
 
 
 def _get(url: str) -> tuple[str, bytes]:

@@ -26,7 +26,8 @@ from tests.e2e import web_server
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 # Declared and needed at run time, though no module of feedsvc/ imports them.
 NOT_IMPORTED = {
-    "gunicorn": "the Procfile's web server",
+    "granian": "the Procfile's web server",
+    "gunicorn": "the web server the deploy units may run",
     "python-dotenv": "Flask's CLI and the feedsvc script read .flaskenv and .env with it",
     "tzdata": "IANA zone data for zoneinfo where the system has none",
 }
@@ -146,7 +147,7 @@ def _env(venv: Path, run: Path) -> dict[str, str]:
     """A user's environment: the venv's bin on PATH, no PYTHONPATH, and a store in the empty folder."""
     return {"PATH": f"{venv / 'bin'}{os.pathsep}{os.defpath}", "HOME": os.environ.get("HOME", str(run)),
             "LANG": "C.UTF-8", "FEEDSVC_DATABASE_URL": f"sqlite:///{run / 'store.sqlite3'}",
-            "FEEDSVC_BASE_URL": "https://news.example.org", "FEEDSVC_SECRET_KEY": "packaging-test"}
+            "FEEDSVC_BASE_URL": "https://news.example.org", "FEEDSVC_SECRET_KEY": "a-long-secret-for-the-packaging-test"}
 
 
 def _get(url: str) -> tuple[str, bytes]:

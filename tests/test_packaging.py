@@ -27,7 +27,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 # Declared and needed at run time, though no module of feedsvc/ imports them.
 NOT_IMPORTED = {
     "granian": "the Procfile's web server",
-    "gunicorn": "the web server the deploy units may run",
+    "gunicorn": "the server bench/feeds.py measures against granian",
     "python-dotenv": "Flask's CLI and the feedsvc script read .flaskenv and .env with it",
     "tzdata": "IANA zone data for zoneinfo where the system has none",
 }

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
 WRITER = {"feedsvc_writer": True}
+Unavailable = OperationalError  # the database is down, or a lock was held past the busy timeout
 # How long a SQLite writer waits for another's lock: well under gunicorn's 30 s worker timeout, so a request
 # that cannot get the lock is answered 503 rather than killed.
 BUSY_SECONDS = 10

@@ -39,7 +39,7 @@ def get_or_create(engine: Engine, name: str = SIGNING_KEY, *, now: datetime | No
         with engine.connect() as conn:
             found = _stored(conn, name)
         if found is None:
-            raise FeedsvcError(f"the store's {name} was written by another process and cannot be read back")
+            raise FeedsvcError(f"the stored secret {name!r} could neither be written nor read")
         return found
 
 

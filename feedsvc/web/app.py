@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -15,6 +15,7 @@ from .. import urls
 from ..context import secret_key
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
+from ..store.engine import Unavailable
 from . import fastpath
 from .views import admin, feeds, ops, pages, subscribe, subscriptions
 
@@ -60,7 +61,7 @@ def _wait(seconds: int) -> str:
     return f"about {round(seconds / 3600)} hours"
 
 
-def _store_unavailable(exc: OperationalError) -> Response:
+def _store_unavailable(exc: Unavailable) -> Response:
     """The database is down, or busy past the wait for its lock: try again soon, not a server fault."""
     current_app.logger.error("store: %s", exc.orig)
     response = _error_page(503, "Temporarily unavailable", "The site's database is busy or unreachable just now. "
@@ -106,7 +107,7 @@ def _key_before_session(app: Flask) -> WSGIApplication:
             with app.app_context():
                 try:
                     _prepare(app)
-                except DBAPIError:  # the request itself reports the store being away
+                except (DBAPIError, FeedsvcError):  # the request itself reports what is wrong with the store
                     pass
         return inner(environ, start_response)
 
@@ -147,12 +148,13 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     if not app.config.get("SESSION_COOKIE_SECURE"):
         app.config["SESSION_COOKIE_SECURE"] = app.config["FEEDSVC"]["BASE_URL"].startswith("https://")
-    proxies = app.config["FEEDSVC"]["TRUSTED_PROXIES"]
-    if proxies:  # the client address is the one the nearest trusted proxy saw, not what the client wrote
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(FeedsvcError, _feedsvc_error)
-    app.register_error_handler(OperationalError, _store_unavailable)
+    app.register_error_handler(Unavailable, _store_unavailable)
     app.after_request(_security_headers)
     app.wsgi_app = _key_before_session(app)  # type: ignore[method-assign,assignment]
     fastpath.init_app(app)  # outside: a cached feed needs neither the store nor the key
+    proxies = app.config["FEEDSVC"]["TRUSTED_PROXIES"]
+    if proxies:  # the client address is the one the nearest trusted proxy saw, not what the client wrote
+        # (outside the fast path too, so the access log names the client of every request)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]

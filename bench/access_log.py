@@ -1,5 +1,5 @@
-"""What the app's own access log costs per request: warm feed requests through the WSGI app in this process,
-with the logging layer and without it (the same app, the layer peeled off), text and JSON formats.
+"""What the app's own access log costs per request: warm feed requests through the WSGI app in a fresh process,
+with FEEDSVC_ACCESS_LOG off and on, in the text and JSON formats.
 
     python bench/access_log.py [--requests 5000]
 
@@ -26,11 +26,12 @@ def _run(requests: int, log_format: str, layer: bool) -> float:
 import io, sys, time
 from feedsvc import create_app
 from feedsvc.store import db
-app = create_app({{"DATABASE_URL": sys.argv[1], "CORPUS_DIR": sys.argv[2], "LOG_FORMAT": "{log_format}"}})
+app = create_app({{"DATABASE_URL": sys.argv[1], "CORPUS_DIR": sys.argv[2], "LOG_FORMAT": "{log_format}",
+                  "ACCESS_LOG": {layer}}})
 with app.app_context():
     db.upgrade(db.get_engine())
 app.test_cli_runner().invoke(args=["ingest"])
-wsgi = app.wsgi_app if {layer} else app.wsgi_app.__closure__[0].cell_contents
+wsgi = app.wsgi_app
 environ = {{"REQUEST_METHOD": "GET", "PATH_INFO": "/feeds/all.xml", "QUERY_STRING": "", "SERVER_NAME": "x",
            "SERVER_PORT": "80", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "REMOTE_ADDR": "127.0.0.1",
            "HTTP_USER_AGENT": "bench", "wsgi.errors": sys.stderr}}

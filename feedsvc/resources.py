@@ -35,6 +35,11 @@ def data_file(name: str) -> Path:
     return _folder("feedsvc", "data", name)
 
 
+def topics_file(name: str) -> Path:
+    """A file the topic matching ships beside its code (``lexicon.toml``)."""
+    return _folder("feedsvc.topics", name)
+
+
 def migrations() -> Path:
     """Alembic's script folder."""
     return _folder("feedsvc.store.migrations")

@@ -193,6 +193,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_FORMAT", "text", _log_format,
             "`text`: one readable line per log record; `json`: one JSON object per line (requests, ingest and "
             "digest runs, deliveries), for a log collector."),
+    Setting("ACCESS_LOG", "true", _flag,
+            "Log one record per web request (the app writes it, whatever server runs it)."),
     Setting("ADMIN_PASSWORD", "", _text,
             "Password of the `/admin` status page (HTTP Basic, user `admin`). Empty: the page does not exist."),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -66,8 +67,8 @@ def test_systemd_units_verify(tmp_path: Path, name: str) -> None:
 def test_units_run_the_procfile_commands() -> None:
     """The units start what the Procfile starts, so the two never drift apart."""
     web = _exec_start(_unit("feedsvc-web.service"))
-    procfile_web = shlex.split(procfile_command("web").replace("${WEB_CONCURRENCY:-3}", "3")
-                               .replace("0.0.0.0:${PORT:-5000}", "127.0.0.1:8000"))
+    procfile_web = shlex.split(procfile_command("web").replace("${WEB_CONCURRENCY:-2}", "2")
+                               .replace("--host 0.0.0.0", "--host 127.0.0.1").replace("${PORT:-5000}", "8000"))
     assert [Path(web[0]).name, *web[1:]] == procfile_web
     clock = _exec_start(_unit("feedsvc-clock.service"))
     assert [Path(clock[0]).name, *clock[1:]] == shlex.split(procfile_command("clock"))
@@ -76,7 +77,7 @@ def test_units_run_the_procfile_commands() -> None:
 def test_web_unit_command_serves(tmp_path: Path) -> None:
     """Started as the unit starts it (its command, its working folder's .env), the web answers /readyz."""
     port = free_port()
-    command = [part.replace("127.0.0.1:8000", f"127.0.0.1:{port}") for part in _exec_start(_unit("feedsvc-web.service"))]
+    command = [str(port) if part == "8000" else part for part in _exec_start(_unit("feedsvc-web.service"))]
     (tmp_path / ".env").write_text(f"FEEDSVC_DATABASE_URL=sqlite:///{tmp_path / 's.sqlite3'}\n", encoding="utf-8")
     proc = subprocess.Popen(command, cwd=tmp_path, env=procfile_env({}), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
@@ -136,7 +137,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def test_nginx_site_file_proxies_with_forwarded_headers(tmp_path: Path) -> None:
     log = tmp_path / "web.log"
     env = {"FEEDSVC_DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}", "FEEDSVC_LOG_FORMAT": "json",
-           "FEEDSVC_BASE_URL": "https://news.example.org", "WEB_CONCURRENCY": "1"}
+           "FEEDSVC_BASE_URL": "https://news.example.org", "FEEDSVC_TRUSTED_PROXIES": "1", "WEB_CONCURRENCY": "1"}
     with web_server(env, output=log) as base, _nginx(tmp_path, int(base.rsplit(":", 1)[1])) as (http, https):
         insecure = ssl.create_default_context()
         insecure.check_hostname, insecure.verify_mode = False, ssl.CERT_NONE
@@ -150,7 +151,9 @@ def test_nginx_site_file_proxies_with_forwarded_headers(tmp_path: Path) -> None:
         with pytest.raises(urllib.error.HTTPError) as moved:
             opener.open(urllib.request.Request(f"http://127.0.0.1:{http}/", headers={"Host": "news.example.org"}))
         assert moved.value.code == 301 and moved.value.headers["Location"] == "https://news.example.org/"
-    assert '"path": "/feeds/all.xml"' in log.read_text()
+    logged = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    feed = next(r for r in logged if r.get("path") == "/feeds/all.xml")
+    assert feed["remote_addr"] == "127.0.0.1" and feed["status"] == 200  # as nginx's X-Forwarded-For named it
 
 
 def _feed(url: str) -> bytes:

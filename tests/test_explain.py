@@ -44,5 +44,5 @@ def test_explain_every_dev_set_page(sqlite_app) -> None:  # type: ignore[no-unty
 def test_explain_a_seed(sqlite_app) -> None:  # type: ignore[no-untyped-def]
     out = _explain(sqlite_app.test_cli_runner(), SEEDS / "004_c0772d994af304bb.txt")
     assert any(" title " in line and "No doubt, Trump realizes" in line for line in out)
-    assert any(" news-line headline " in line for line in out)
+    assert any(" newsline headline " in line or " news-line headline " in line for line in out)
     assert out[-1].startswith("news line: 40")

@@ -155,7 +155,7 @@ Yolun təmiri başa çatıb
 def test_roles_say_why() -> None:
     text = "10:05 03.03.2024\nFerry line reopens\n09:40 03.03.2024\nLibrary opens a new reading room\n"
     block = newsline.find_blocks(text.split("\n"), CTX)[0]
-    assert block.roles[0][0] == "newsline time" and block.roles[1][0] == "newsline headline"
+    assert block.roles[0][0] == "news-line time" and block.roles[1][0] == "news-line headline"
     assert "line 1" in block.roles[1][1]
     assert block.lines == frozenset({0, 1, 2, 3})
 
@@ -249,7 +249,7 @@ Roads reopen in the north
     got = [(p.title, p.stamp.value.isoformat()) for b in blocks for p in b.pairs]
     assert got == [("Ferry crews end their strike", "2024-03-01T11:00:00+00:00"),
                    ("Roads reopen in the north", "2024-03-01T10:50:00+00:00")]
-    assert blocks[0].roles[0][0] == "newsline day" and blocks[0].roles[1][0] == "newsline day"
+    assert blocks[0].roles[0][0] == "news-line day" and blocks[0].roles[1][0] == "news-line day"
 
 
 def test_two_stray_stamps_far_apart_are_no_news_line() -> None:
@@ -276,3 +276,13 @@ The lamp was fitted on Saturday and can be seen from twenty miles out at sea, th
     blocks = newsline.find_blocks(text.split("\n"), CTX)
     assert [p.title for b in blocks for p in b.pairs] == ["Harbour cranes replaced", "Bus timetable changes on Monday"]
     assert not {5, 6} & set().union(*(b.lines for b in blocks))
+
+
+def test_a_live_entry_opening_with_a_sentence_is_no_headline() -> None:
+    text = """Tuesday, March 2, 2024
+
+10:05 GMT — Heavy snow closed the pass for most of the morning, the road service said on Tuesday.
+
+11:40 GMT — Snow closes the pass
+"""
+    assert pairs(text) == []

@@ -127,7 +127,7 @@ def test_russian_tass_page(sources) -> None:  # type: ignore[no-untyped-def]
     assert a.title == "Лавров провел переговоры с министром иностранных дел Турции"
     assert a.dateline is not None and (a.dateline.place, a.dateline.agency) == ("МОСКВА", "ТАСС")
     assert a.source == "tass"
-    assert a.published is not None and a.published.value.isoformat() == "2024-03-03T12:00:00+03:00"
+    assert a.published is not None and a.published.value.isoformat() == "2024-03-03T00:00:00+03:00"
     assert a.published.inferred is True
     assert any("no year" in w for w in page.warnings)
     assert a.captions[0].credit == "Сергей Бобылев/ТАСС"
@@ -288,7 +288,7 @@ def test_metadata_supplies_year_without_warning(sources) -> None:  # type: ignor
     text = "Kremlin comments\n\nSOCHI, May 17. /TASS/. The Kremlin commented on the meeting.\n\nMore text here.\n"
     page = parse(text, sources, PageMeta(published=datetime(2017, 5, 17)))
     assert page.article is not None and page.article.published is not None
-    assert page.article.published.value.isoformat() == "2017-05-17T12:00:00+03:00"
+    assert page.article.published.value.isoformat() == "2017-05-17T00:00:00+03:00"
     assert page.article.published.inferred
     assert page.warnings == ()
 

@@ -27,7 +27,7 @@ def parsed(sqlite_app):  # type: ignore[no-untyped-def]
 def test_tass_seed(parsed) -> None:  # type: ignore[no-untyped-def]
     page = parsed(TASS)
     assert page["title"] == "All contacts with US leader important but some details not for comment — Kremlin"
-    assert page["published"] == "2017-05-17T12:00:00+03:00"
+    assert page["published"] == "2017-05-17T00:00:00+03:00"
     assert page["published_precision"] == "day"
     assert page["published_inferred"] is True
     assert page["dateline"] == {"place": "SOCHI", "agency": "TASS"}

@@ -48,11 +48,11 @@ class Clock:
         with self.app.app_context():
             summary, announced, problems = ingest(db.get_engine(), [context.corpus_dir()], origin="clock")
             log.info("rescan: %s", "; ".join(summary.lines()[:3]),
-                     extra={"event": "ingest", "origin": "clock", **run_counts(summary)})
+                     extra={"facts": {"event": "ingest", "origin": "clock", **run_counts(summary)}})
             for failure in summary.failures:
                 log.warning("rescan: failed: %s", failure,
-                            extra={"event": "ingest_failure", "path": failure.path, "line": failure.line,
-                                   "reason": failure.reason})
+                            extra={"facts": {"event": "ingest_failure", "path": failure.path,
+                                             "line": failure.line, "reason": failure.reason}})
             for line in filter(None, [announced]):
                 log.info("rescan: %s", line)
             for problem in problems:
@@ -68,13 +68,15 @@ class Clock:
                 if run.outcome != "exists":
                     d = run.record.digest
                     log.info("digest %s %s: %s, %d stories", d.topic, d.day, run.outcome, d.story_count,
-                             extra={"event": "digest", "topic": d.topic, "day": str(d.day), "outcome": run.outcome,
-                                    "stories": d.story_count, "items": d.item_count})
+                             extra={"facts": {"event": "digest", "topic": d.topic, "day": str(d.day),
+                                              "outcome": run.outcome, "stories": d.story_count,
+                                              "items": d.item_count}})
             report = configured.sender(engine, self.run).run_once(now)
             if report.queued or report.outcomes or report.stopped:
                 log.info("send: %s", "; ".join(report.lines()),
-                         extra={"event": "send", "queued": report.queued, "stopped": bool(report.stopped),
-                                **{f"outcome_{k.replace(' ', '_')}": v for k, v in report.outcomes.items()}})
+                         extra={"facts": {"event": "send", "queued": report.queued, "stopped": bool(report.stopped),
+                                          **{f"outcome_{k.replace(' ', '_')}": v
+                                             for k, v in report.outcomes.items()}}})
 
     def schedule(self, scheduler: BaseScheduler) -> BaseScheduler:
         cfg = self.app.config["FEEDSVC"]

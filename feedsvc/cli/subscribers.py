@@ -87,6 +87,7 @@ def export_command() -> None:
         for s in store.all_(conn):
             out.writerow([_cell(v) for v in (s.email, s.status, " ".join(s.topics), s.hour, s.zone)])
 
+
 COLUMNS = ("email", "status", "topics", "hour", "zone")
 _FORMULA_GUARD = ("'=", "'+", "'-", "'@", "'\t", "'\r")  # how an export may quote cells a spreadsheet would run
 

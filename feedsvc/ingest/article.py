@@ -22,6 +22,7 @@ class Assembly:
     roles: Roles
     warnings: tuple[str, ...]
     missing: str | None = None  # why there is no article
+    start: int | None = None  # the page line the body starts on
 
 
 @dataclass
@@ -381,7 +382,7 @@ def assemble(page_lines: list[str], skip: frozenset[int], ctx: dates.Context, *,
         roles.setdefault(line.index, ("boilerplate", "outside the article's headline, meta and body"))
         for i in range(line.index + 1, line.last + 1):
             roles[i] = (roles[line.index][0], "runs on from the line above (hard-wrapped text)")
-    return Assembly(article, roles, tuple(warnings))
+    return Assembly(article, roles, tuple(warnings), start=p.ls[start].index)
 
 
 def _weekday_free(text: str) -> str:

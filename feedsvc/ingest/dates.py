@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 
 from . import calendar_words
 from .records import Precision, Stamp
@@ -254,42 +254,49 @@ def spans(text: str, ctx: Context, *, allow_relative: bool = False) -> list[Foun
     return found
 
 
+@lru_cache(maxsize=8192)
+def _groups(text: str) -> tuple[tuple[re.Match[str] | None, re.Match[str] | None], ...]:
+    """The (date, time) matches of ``text`` that stand together, in order; the same for every zone."""
+    clocks = list(_TIME.finditer(text))
+    days = [m for m in _dates().finditer(text)
+            if not (m["d5"] and any(c.start() <= m.start() < c.end() for c in clocks))
+            and not (m["mon3"] and _month(m["mon3"]) is None)]
+    if _HAS_LETTER_DIGIT.search(text):
+        days += [m for m in _MONTH_FIRST.finditer(text) if _month(m["mon4"]) is not None
+                 and not any(d.start() <= m.start() < d.end() for d in days)]
+    clocks = [c for c in clocks if not any(d.start() <= c.start() < d.end() for d in days)]
+    tokens = sorted([(m.start(), "d", m) for m in days] + [(m.start(), "t", m) for m in clocks],
+                    key=lambda t: t[0])
+    out: list[tuple[re.Match[str] | None, re.Match[str] | None]] = []
+    i = 0
+    while i < len(tokens):
+        _, kind, m = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        after = tokens[i + 2] if i + 2 < len(tokens) else None
+        joined = nxt is not None and nxt[1] != kind and _joins(text[m.end():nxt[2].start()])
+        if joined and kind == "t" and after is not None and after[1] == "t" and nxt is not None \
+                and _joins(text[nxt[2].end():after[2].start()]) and not _weak(nxt[2]):
+            joined = False  # ``13:41 17.01.2026, 13:36``: the date has a time of its own after it
+        if joined and nxt is not None:
+            out.append((nxt[2], m) if kind == "t" else (m, nxt[2]))
+            i += 2
+        else:
+            out.append((m, None) if kind == "d" else (None, m))
+            i += 1
+    return tuple(out)
+
+
 def _spans(text: str, ctx: Context, allow_relative: bool) -> list[Found]:
     found: list[Found] = []
-    if _HAS_DIGIT.search(text):
-        clocks = list(_TIME.finditer(text))
-        days = [m for m in _dates().finditer(text)
-                if not (m["d5"] and any(c.start() <= m.start() < c.end() for c in clocks))
-                and not (m["mon3"] and _month(m["mon3"]) is None)]
-        if _HAS_LETTER_DIGIT.search(text):
-            days += [m for m in _MONTH_FIRST.finditer(text) if _month(m["mon4"]) is not None
-                     and not any(d.start() <= m.start() < d.end() for d in days)]
-        clocks = [c for c in clocks if not any(d.start() <= c.start() < d.end() for d in days)]
-        tokens = sorted([(m.start(), "d", m) for m in days] + [(m.start(), "t", m) for m in clocks],
-                        key=lambda t: t[0])
-        i = 0
-        while i < len(tokens):
-            _, kind, m = tokens[i]
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            after = tokens[i + 2] if i + 2 < len(tokens) else None
-            joined = nxt is not None and nxt[1] != kind and _joins(text[m.end():nxt[2].start()])
-            if joined and kind == "t" and after is not None and after[1] == "t" and nxt is not None \
-                    and _joins(text[nxt[2].end():after[2].start()]) and not _weak(nxt[2]):
-                joined = False  # ``13:41 17.01.2026, 13:36``: the date has a time of its own after it
-            if joined and nxt is not None:
-                d, t = (nxt[2], m) if kind == "t" else (m, nxt[2])
-                span = _pair(text, d, t, ctx)
-                i += 2
-            else:
-                span = _pair(text, m, None, ctx) if kind == "d" else _pair(text, None, m, ctx)
-                i += 1
-            if span is None:
-                continue
-            last = found[-1] if found else None
-            if last is not None and not last.has_day and not span.has_day and _joins(text[last.end:span.start]):
-                found[-1] = replace(last, end=span.end)  # ``06:45 GMT / 00:45 CST``: one time told in two zones
-            else:
-                found.append(span)
+    for d, t in _groups(text) if _HAS_DIGIT.search(text) else ():
+        span = _pair(text, d, t, ctx)
+        if span is None:
+            continue
+        last = found[-1] if found else None
+        if last is not None and not last.has_day and not span.has_day and _joins(text[last.end:span.start]):
+            found[-1] = replace(last, end=span.end)  # ``06:45 GMT / 00:45 CST``: one time told in two zones
+        else:
+            found.append(span)
     if allow_relative:
         found.extend(_relatives(text, ctx, found))
         found.sort(key=lambda f: f.start)

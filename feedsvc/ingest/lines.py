@@ -11,7 +11,7 @@ import stopwordsiso
 
 from . import boilerplate, dates
 
-_STORE_STAMP = re.compile(r"^\s*date \d{4}-\d{2}(?:-\d{2})?(?=\s|$)")
+_STORE_STAMP = re.compile(r"^[ \t]*date \d{4}-\d{2}(?:-\d{2})?(?=[ \t\n]|$)")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _CLOSERS = "\"'”»)]’“«"
 _TERMINAL = ".!?…:;"

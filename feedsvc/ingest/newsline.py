@@ -21,6 +21,7 @@ from .records import Stamp
 from .spans import Unit
 
 _MAX_GAP = 8  # units between two stamps of one run
+_SHORT_SENTENCE = 80  # a headline on a time's line may end with a full stop; a longer sentence opens an entry
 _PAIR_SPREAD = 2 * 86400  # seconds between the two stamps of a news line of only two items
 _ORDER = ("inline", "after", "before", "closing")  # on a tie, the arrangement that pairs nearer lines wins
 
@@ -66,8 +67,9 @@ def _arrangements(us: list[Unit], run: list[int], lo: int) -> dict[str, list[tup
         prev = run[i - 1] if i else lo - 1
         nxt = run[i + 1] if i + 1 < len(run) else min(len(us), p + 1 + tail)
         if us[p].label and not us[p].tag and spans.score(us[p].label) >= spans.GOOD:
-            out["inline"].append((p, None))
-            continue  # a stamp with its headline on its own line takes no other line's
+            if spans.score(us[p].label) >= 1.0 or len(us[p].label) <= _SHORT_SENTENCE:
+                out["inline"].append((p, None))
+            continue  # a stamp with its headline (or its entry's first sentence) on its line takes no other
         k = _pick(us, range(p + 1, min(nxt, p + 3)))
         if k is not None:
             out["before"].append((p, k))
@@ -187,7 +189,7 @@ def find_blocks(lines: Sequence[str], ctx: dates.Context) -> list[Block]:
     """Every news-line block: two or more pairs, or one pair under a news-line heading; a raw feed's items."""
     feed = feed_markup.items(lines, ctx)
     if feed:
-        roles = {i: ("newsline item", "a title or date element of a feed item") for it in feed for i in it.lines}
+        roles = {i: ("news-line item", "a title or date element of a feed item") for it in feed for i in it.lines}
         return [Block(tuple(Pair(it.title, it.stamp, it.lines) for it in feed),
                       frozenset(i for it in feed for i in it.lines), roles)]
     us, headers = _carry_days(spans.units(lines, ctx))
@@ -220,17 +222,17 @@ def _block(us: list[Unit], name: str, chosen: list[tuple[int, int | None]], head
         used = (stamp_unit.line,) if t is None else tuple(sorted({stamp_unit.line, us[t].line}))
         pairs.append(Pair(" ".join(title.split()), stamp_unit.stamp.stamp, used))
         if t is None:
-            roles.setdefault(stamp_unit.line, ("newsline headline", f"{name}: headline and time on one line"))
+            roles.setdefault(stamp_unit.line, ("news-line headline", f"{name}: headline and time on one line"))
         else:
-            roles.setdefault(us[t].line, ("newsline headline",
+            roles.setdefault(us[t].line, ("news-line headline",
                                           f"{name}: headline of the time on line {stamp_unit.line + 1}"))
-            roles.setdefault(stamp_unit.line, ("newsline time",
+            roles.setdefault(stamp_unit.line, ("news-line time",
                                                f"{name}: time of the headline on line {us[t].line + 1}"))
     lines = {i for pair in pairs for i in pair.lines}
     for k in headers:  # left to the article too: a day heading is often the page's own date
         if any(abs(k - p) <= _MAX_GAP for p, _ in chosen):
-            roles.setdefault(us[k].line, ("newsline day", "a date heading over bare times"))
+            roles.setdefault(us[k].line, ("news-line day", "a date heading over bare times"))
     if heading is not None:
         lines.add(us[heading].line)
-        roles.setdefault(us[heading].line, ("newsline heading", "a news-line heading word"))
+        roles.setdefault(us[heading].line, ("news-line heading", "a news-line heading word"))
     return Block(tuple(pairs), frozenset(lines), roles)

@@ -67,16 +67,32 @@ def explain_page(text: str, *, sources: Sources, meta: PageMeta | None = None,
         for i in block.lines:
             roles[i] = given.get(i, ("newsline", "in a news-line block"))
     consumed = frozenset().union(*(b.lines for b in blocks))
+    article_ctx = dates.Context(zone, captured=captured, year=meta.published.year if meta.published else None)
+    built = article.assemble(page_lines, consumed, article_ctx, source=source, meta=meta,
+                             lede_first=sources.lede_first(source))
+    pairs = [p for b in blocks for p in b.pairs]
+    head = _head_pair(built, pairs, page_lines, consumed)
+    reclaimed = False
+    if head is not None:
+        # the headline and time over the body were read as a news-line item: they are the article's
+        again = article.assemble(page_lines, consumed - set(head.lines), article_ctx, source=source, meta=meta,
+                                 lede_first=sources.lede_first(source))
+        if again.article is not None and again.article.title_printed:
+            built, consumed, reclaimed = again, consumed - set(head.lines), True
+            for i in head.lines:
+                roles.pop(i, None)
+    if _a_teaser(built, page_lines, consumed, pairs, reclaimed=reclaimed):
+        built = article.Assembly(None, {i: ("newsline", "a teaser under a news-line item: the page is a listing")
+                                        for i in built.roles if built.roles[i][0] == "body"},
+                                 (), "only teasers of a listing")
+
     seen: set[tuple[str, datetime]] = set()
     headlines: list[Headline] = []
-    for pair in (p for b in blocks for p in b.pairs):
+    for pair in pairs:
         key = (pair.title.casefold(), pair.stamp.value)
         if key not in seen:
             seen.add(key)
             headlines.append(Headline(pair.title, pair.stamp, source=source))
-    article_ctx = dates.Context(zone, captured=captured, year=meta.published.year if meta.published else None)
-    built = article.assemble(page_lines, consumed, article_ctx, source=source, meta=meta,
-                             lede_first=sources.lede_first(source))
     roles.update(built.roles)
     if stamped:
         roles.setdefault(0, ("boilerplate", "the page store's date stamp"))
@@ -87,3 +103,30 @@ def explain_page(text: str, *, sources: Sources, meta: PageMeta | None = None,
         return Explained(None, listed, f"no recognisable article or news line: {built.missing} "
                                        "and no headline with a time")
     return Explained(ParsedPage(built.article, tuple(headlines), built.warnings), listed, None)
+
+
+def _head_pair(built: article.Assembly, pairs: list[newsline.Pair], page_lines: list[str],
+               consumed: frozenset[int]) -> newsline.Pair | None:
+    """The news-line item printed just over an article body that has no headline of its own."""
+    if built.start is None or built.article is None or built.article.title_printed:
+        return None
+    above = next((i for i in range(built.start - 1, -1, -1) if page_lines[i].strip()), None)
+    if above is None or above not in consumed:
+        return None
+    return next((p for p in pairs if above in p.lines), None)
+
+
+def _a_teaser(built: article.Assembly, page_lines: list[str], consumed: frozenset[int],
+              pairs: list[newsline.Pair], *, reclaimed: bool) -> bool:
+    """True when the text taken for an article is a listing's teaser: one paragraph with no dateline and no
+    headline but a news-line item's, with another item right under it."""
+    a = built.article
+    if a is None or built.start is None or len(a.body) > 1 or len(pairs) < 3 \
+            or (a.dateline is not None and a.dateline.place) or (a.title_printed and not reclaimed):
+        return False
+    after = [i for i in range(built.start + 1, len(page_lines)) if page_lines[i].strip()][:2]
+    if not any(i in consumed for i in after):
+        return False
+    title = " ".join(a.title.split()).casefold()
+    printed = sum(1 for line in page_lines if " ".join(line.split()).casefold() == title)
+    return not (a.title_printed and printed > 1)  # a page's own headline is often printed twice

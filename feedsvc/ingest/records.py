@@ -16,24 +16,25 @@ def storable(value: datetime) -> bool:
     return value.year in YEARS
 
 
-DAY_HOUR = 12  # a time known only to the day stands at noon of that day in its own zone
+DAY_HOUR = 12  # a time known only to the day is stored at noon of that day in its own zone
 
 
 @dataclass(frozen=True)
 class Stamp:
-    """A publication time as understood from a page: aware, with how much of it was printed.
-
-    A day-precision stamp is held at noon in the zone it was read in, so that every reader's zone (UTC-11 to
-    UTC+11 of the source's) still sees it on the day the source printed.
-    """
+    """A publication time as understood from a page: aware, with how much of it was printed."""
 
     value: datetime
     precision: Precision
     inferred: bool = False
 
-    def __post_init__(self) -> None:
-        if self.precision == "day":
-            object.__setattr__(self, "value", self.value.replace(hour=DAY_HOUR, minute=0, second=0, microsecond=0))
+    @property
+    def stored(self) -> datetime:
+        """The time to store: a day-precision stamp at noon in the zone it was read in, so that every reader
+        within 11 hours of that zone still sees it on the day the source printed (midnight would put it on
+        the day before west of it)."""
+        if self.precision != "day":
+            return self.value
+        return self.value.replace(hour=DAY_HOUR, minute=0, second=0, microsecond=0)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from .. import resources
-from ..errors import ConfigError
+from ..errors import ConfigError, FeedsvcError
 from .engine import make_engine
 
 
@@ -50,11 +50,11 @@ def schema_problem(engine: Engine) -> str | None:
     if current is None:
         try:
             upgrade(engine)
-        except DBAPIError:
+        except DBAPIError as exc:
             # Forgiven only when another process created the schema at the same moment; any other failure
-            # (a table in the way, no permission) is an error of its own, not an old schema.
+            # (a table in the way, no permission) is an error of its own, not an old schema or a busy store.
             if current_revision(engine) is None:
-                raise
+                raise FeedsvcError(f"the database schema could not be created: {exc.orig}") from exc
         current = current_revision(engine)
     if current == head:
         return None

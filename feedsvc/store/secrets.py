@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 
+from ..errors import FeedsvcError
 from .engine import writing
 from .schema import instance_secrets
 
@@ -37,7 +38,8 @@ def get_or_create(engine: Engine, name: str = SIGNING_KEY, *, now: datetime | No
     except IntegrityError:  # another process stored one first: that one counts
         with engine.connect() as conn:
             found = _stored(conn, name)
-        assert found is not None
+        if found is None:
+            raise FeedsvcError(f"the stored secret {name!r} could neither be written nor read")
         return found
 
 

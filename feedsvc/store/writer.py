@@ -75,7 +75,7 @@ def _common_fields(record: Article | Headline) -> dict[str, Any]:
     stamp = record.published
     return {
         "source": record.source, "title": record.title, "url": record.url,
-        "published": stamp.value if stamp else None,
+        "published": stamp.stored if stamp else None,
         "published_precision": stamp.precision if stamp else None,
         "published_inferred": bool(stamp and stamp.inferred),
         "given_topics": json.dumps(list(record.given_topics)),
@@ -127,7 +127,7 @@ class ArticleRow:
 def article_row(article: Article) -> ArticleRow:
     fields = _article_fields(article)
     return ArticleRow(identity.dedupe_key(article), fields, identity.content_hash(fields), article.url,
-                      article.published.value if article.published else None, article.topics,
+                      article.published.stored if article.published else None, article.topics,
                       terms.coverage_terms(article))
 
 
@@ -164,7 +164,7 @@ def headline_rows(headlines: Sequence[Headline], made: set[str], *,
             continue
         made.add(key)
         h = classify(h) if classify is not None else h
-        rows.append(HeadlineRow(key, _headline_fields(h), h.topics, h.published.value if h.published else None))
+        rows.append(HeadlineRow(key, _headline_fields(h), h.topics, h.published.stored if h.published else None))
     return rows
 
 

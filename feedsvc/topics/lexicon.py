@@ -7,9 +7,9 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from .. import resources
 from ..errors import ConfigError
 from .words import Keys, fold, keys_for, tokens
 
@@ -134,7 +134,7 @@ def _speech_index(lexicon: Lexicon, language: str) -> WordIndex:
 
 
 def default_path() -> Path:
-    return Path(str(resources.files("feedsvc") / "topics" / "lexicon.toml"))
+    return resources.topics_file("lexicon.toml")
 
 
 def _strings(value: object, where: str) -> tuple[str, ...]:

@@ -110,7 +110,7 @@ def _key_before_session(app: Flask) -> WSGIApplication:
             with app.app_context():
                 try:
                     _prepare(app)
-                except DBAPIError:  # the request itself reports the store being away
+                except (DBAPIError, FeedsvcError):  # the request itself reports what is wrong with the store
                     pass
         return inner(environ, start_response)
 
@@ -151,12 +151,13 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     if not app.config.get("SESSION_COOKIE_SECURE"):
         app.config["SESSION_COOKIE_SECURE"] = app.config["FEEDSVC"]["BASE_URL"].startswith("https://")
-    proxies = app.config["FEEDSVC"]["TRUSTED_PROXIES"]
-    if proxies:  # the client address is the one the nearest trusted proxy saw, not what the client wrote
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(FeedsvcError, _feedsvc_error)
     app.register_error_handler(Unavailable, _store_unavailable)
     app.after_request(_security_headers)
     app.wsgi_app = _key_before_session(app)  # type: ignore[method-assign,assignment]
     fastpath.init_app(app)  # outside: a cached feed needs neither the store nor the key
+    proxies = app.config["FEEDSVC"]["TRUSTED_PROXIES"]
+    if proxies:  # the client address is the one the nearest trusted proxy saw, not what the client wrote
+        # (outside the fast path too, so the access log names the client of every request)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]

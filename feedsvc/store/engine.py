@@ -15,6 +15,14 @@ from sqlalchemy.exc import OperationalError
 
 WRITER = {"feedsvc_writer": True}
 Unavailable = OperationalError  # the database is down, or a lock was held past the busy timeout
+
+
+def unavailable(exc: OperationalError) -> bool:
+    """Whether the error says the database is down or busy (try again soon), not that something is wrong in it:
+    SQLite reports a table in the way with the same error class as a lock."""
+    if isinstance(exc.orig, sqlite3.OperationalError):
+        return "locked" in str(exc.orig) or "busy" in str(exc.orig)
+    return True
 # How long a SQLite writer waits for another's lock: well under gunicorn's 30 s worker timeout, so a request
 # that cannot get the lock is answered 503 rather than killed.
 BUSY_SECONDS = 10

@@ -15,7 +15,7 @@ from .. import urls
 from ..context import secret_key
 from ..errors import DeliveryError, FeedsvcError, NotFound
 from ..store import db
-from ..store.engine import Unavailable
+from ..store.engine import Unavailable, unavailable
 from . import fastpath
 from .views import admin, feeds, ops, pages, subscribe, subscriptions
 
@@ -63,6 +63,9 @@ def _wait(seconds: int) -> str:
 
 def _store_unavailable(exc: Unavailable) -> Response:
     """The database is down, or busy past the wait for its lock: try again soon, not a server fault."""
+    if not unavailable(exc):
+        current_app.logger.error("store: %s", exc.orig)
+        return _error_page(500, "Server error", "The server could not complete the request.")
     current_app.logger.error("store: %s", exc.orig)
     response = _error_page(503, "Temporarily unavailable", "The site's database is busy or unreachable just now. "
                            "Please try again in a minute.")

@@ -72,7 +72,12 @@ def web_server(env: dict[str, str], *, bin_dir: Path | None = None, cwd: Path = 
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, 15)
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=30)  # a graceful stop; on a loaded machine a worker can take a while to finish
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait(timeout=10)
+            raise AssertionError(f"web server did not stop within 30 s of SIGTERM:\n{output.read_text()}") from None
 
 
 def chromium() -> str:

@@ -6,6 +6,7 @@ import base64
 from pathlib import Path
 
 from flask import Flask
+from itsdangerous import URLSafeSerializer
 
 from feedsvc.subscribers import tokens
 from tests.conftest import confirmation_link, csrf, reader, subscribe, subscribe_app
@@ -37,6 +38,18 @@ def test_links_show_neither_the_id_nor_the_address() -> None:
     link = tokens.make_expiring(SECRET, tokens.CONFIRM, payload)
     readable = _decoded(link)
     assert b"victim" not in readable and b"example" not in readable and b"London" not in readable
+
+
+def test_links_mailed_before_sealing_still_work_under_the_same_secret() -> None:
+    """Digests mailed before links were sealed carry signed ids; they keep working, and only under their key."""
+    for purpose in (tokens.UNSUBSCRIBE, tokens.PREFERENCES):
+        earlier = URLSafeSerializer(SECRET, salt=purpose).dumps(42)
+        assert tokens.read(SECRET, purpose, earlier) == 42
+        assert tokens.read("another-secret-of-some-length", purpose, earlier) is None
+    other = URLSafeSerializer(SECRET, salt=tokens.UNSUBSCRIBE).dumps(42)
+    assert tokens.read(SECRET, tokens.PREFERENCES, other) is None  # another purpose's link
+    confirm = URLSafeSerializer(SECRET, salt=tokens.CONFIRM).dumps({"e": "a@example.com"})
+    assert tokens.read_expiring(SECRET, tokens.CONFIRM, confirm, max_age=3600) is None  # only sealed ones
 
 
 def test_forged_and_altered_links_are_refused(sqlite_app: Flask) -> None:

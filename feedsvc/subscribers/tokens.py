@@ -1,30 +1,32 @@
 """Links for readers: unsubscribe and preferences (never expire), and subscription confirmations (which carry
 the wanted preferences and expire).
 
-Every token is sealed, then signed: its content is enciphered with a key stream drawn from HMAC-SHA256 under
-a key of the secret and the link's purpose (a PRF in counter mode), and the result is signed with
-itsdangerous. So a link shows neither the subscriber's sequential id nor the address it was made for, and
-nobody without the secret can make or alter one. The nonce is derived from the content (deterministic
-sealing), so a reader's links are the same in every message, as a message's bytes must be.
+Every token is sealed with AES-SIV (RFC 5297, from the cryptography package) under a key drawn from the secret
+and the link's purpose by HKDF: a link shows neither the subscriber's sequential id nor the address it was made
+for, and nobody without the secret can make or alter one. AES-SIV is deterministic, so a reader's links are the
+same in every message, as a message's bytes must be. Unsubscribe and preferences links signed before links were
+sealed (itsdangerous, readable ids) are still honoured under the same secret, so digests already mailed keep
+working after an upgrade.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from itsdangerous import BadSignature, Signer
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from itsdangerous import BadSignature, URLSafeSerializer
 
 UNSUBSCRIBE = "unsubscribe"
 PREFERENCES = "preferences"
 CONFIRM = "confirm"
 EXPIRED = object()  # what read_expiring returns for a genuine token that is too old
-_NONCE = 12
 
 
 @dataclass(frozen=True)
@@ -35,36 +37,36 @@ class Issued:
     at: datetime
 
 
-def _key(secret: str, purpose: str) -> bytes:
-    return hmac.new(secret.encode("utf-8"), b"feedsvc-seal:" + purpose.encode("utf-8"), hashlib.sha256).digest()
-
-
-def _stream(key: bytes, nonce: bytes, size: int) -> bytes:
-    blocks = (hmac.new(key, nonce + n.to_bytes(4, "big"), hashlib.sha256).digest() for n in range(size // 32 + 1))
-    return b"".join(blocks)[:size]
+def _cipher(secret: str, purpose: str) -> AESSIV:
+    key = HKDF(algorithm=hashes.SHA256(), length=64, salt=b"feedsvc-links",
+               info=purpose.encode("utf-8")).derive(secret.encode("utf-8"))
+    return AESSIV(key)
 
 
 def _seal(secret: str, purpose: str, value: Any) -> str:
     data = json.dumps(value, separators=(",", ":")).encode("utf-8")
-    key = _key(secret, purpose)
-    nonce = hmac.new(key, b"nonce:" + data, hashlib.sha256).digest()[:_NONCE]
-    sealed = nonce + bytes(a ^ b for a, b in zip(data, _stream(key, nonce, len(data)), strict=True))
-    body = base64.urlsafe_b64encode(sealed).rstrip(b"=")
-    return Signer(secret, salt=purpose).sign(body).decode("ascii")
+    sealed = _cipher(secret, purpose).encrypt(data, None)
+    return base64.urlsafe_b64encode(sealed).rstrip(b"=").decode("ascii")
 
 
 def _open(secret: str, purpose: str, token: str) -> Any:
     """The value sealed in ``token``, or None when it was not made with this secret for ``purpose``."""
     try:
-        body = Signer(secret, salt=purpose).unsign(token.encode("ascii"))
-        sealed = base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4))
-    except (BadSignature, UnicodeEncodeError, ValueError):
+        sealed = base64.urlsafe_b64decode(token.encode("ascii") + b"=" * (-len(token) % 4))
+        if base64.urlsafe_b64encode(sealed).rstrip(b"=") != token.encode("ascii"):
+            return None  # one sealed value has one spelling: no variant of a link is honoured
+        return json.loads(_cipher(secret, purpose).decrypt(sealed, None))
+    except (InvalidTag, UnicodeError, ValueError):
         return None
-    nonce, data = sealed[:_NONCE], sealed[_NONCE:]
-    plain = bytes(a ^ b for a, b in zip(data, _stream(_key(secret, purpose), nonce, len(data)), strict=True))
+
+
+def _signed_before_sealing(secret: str, purpose: str, token: str) -> Any:
+    """The id in an unsubscribe or preferences link of the earlier, signed-only form; None otherwise."""
+    if purpose not in (UNSUBSCRIBE, PREFERENCES) or "." not in token:
+        return None
     try:
-        return json.loads(plain)
-    except ValueError:
+        return URLSafeSerializer(secret, salt=purpose).loads(token)
+    except (BadSignature, UnicodeError, ValueError):
         return None
 
 
@@ -75,6 +77,8 @@ def make(secret: str, purpose: str, subscriber_id: int) -> str:
 def read(secret: str, purpose: str, token: str) -> int | None:
     """The subscriber id a token was made for, or None when it was not made by us for ``purpose``."""
     value = _open(secret, purpose, token)
+    if value is None:
+        value = _signed_before_sealing(secret, purpose, token)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 

@@ -71,6 +71,7 @@ def web_server(env: dict[str, str], *, bin_dir: Path | None = None, cwd: Path = 
         yield base
     finally:
         if proc.poll() is None:
+            _wait_for_every_worker(output)
             os.killpg(proc.pid, 15)
         try:
             proc.wait(timeout=30)  # a graceful stop; on a loaded machine a worker can take a while to finish
@@ -78,6 +79,17 @@ def web_server(env: dict[str, str], *, bin_dir: Path | None = None, cwd: Path = 
             os.killpg(proc.pid, 9)
             proc.wait(timeout=10)
             raise AssertionError(f"web server did not stop within 30 s of SIGTERM:\n{output.read_text()}") from None
+
+
+def _wait_for_every_worker(output: Path, timeout: float = 20.0) -> None:
+    """Until every worker the server spawned has started: granian stopped while a worker is still starting
+    waits for that worker forever, so a test that is done after the first answer lets the others come up."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        log = output.read_text(errors="replace")
+        if log.count("Spawning worker") <= log.count("Started worker"):
+            return
+        time.sleep(0.1)
 
 
 def chromium() -> str:
